@@ -1,0 +1,175 @@
+"""Gettext catalogues: the only module that knows the PO format.
+
+Reading and writing go through translate-toolkit's PO store (the one Weblate
+uses), whose writer wraps and escapes exactly as GNU gettext does, so ``msgcat``
+leaves every file we write byte-identical. On top of the parser, this module
+refuses what gettext refuses and the parser lets through (duplicate messages,
+non-UTF-8 charsets, a missing header), always naming the file and line.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from translate.storage import pypo
+from translate.storage.poparser import PoParseError
+
+from .errors import CatalogError
+from .model import Message
+
+Store = pypo.pofile
+Unit = pypo.pounit
+
+# Header fields in the order GNU gettext writes them.
+HEADER_ORDER = (
+    "Project-Id-Version",
+    "Report-Msgid-Bugs-To",
+    "POT-Creation-Date",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+)
+_LINE_IN_ERROR = re.compile(r" on line (\d+)")
+_CHARSET = re.compile(r"charset=\s*([^\s;]+)", re.I)
+
+
+def read_catalog(data: bytes, path: str) -> Store:
+    """Parse a ``.po``/``.pot`` file, refusing anything gettext would not accept."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        store = pypo.pofile(data)
+    except PoParseError as exc:
+        match = _LINE_IN_ERROR.search(str(exc))
+        line = int(match.group(1)) if match else exc.parse_state.lineno
+        reason = str(exc).split(" on line ")[0]
+        raise CatalogError(f"cannot parse the catalogue: {reason.lower()}", path, line) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line) from None
+    header = store.header()
+    if header is None:
+        first = store.units[0].line_number if store.units else 1
+        raise CatalogError('no header entry (msgid ""): restore it or run make update', path, first)
+    charset = _CHARSET.search(header.target or "")
+    if charset and charset.group(1).upper() not in ("UTF-8", "UTF8", "CHARSET"):
+        raise CatalogError(
+            f"declares charset {charset.group(1)}: locpipe reads UTF-8 only; convert with "
+            f"'msgconv --to-code=UTF-8'",
+            path,
+            header.line_number,
+        )
+    _refuse_duplicates(store, path)
+    return store
+
+
+def _refuse_duplicates(store: Store, path: str) -> None:
+    first_seen: dict[tuple[str, str], int] = {}
+    for unit in store.units:
+        if unit.isheader() or unit.isobsolete():
+            continue
+        key = (unit.getcontext(), unit.source)
+        if key in first_seen:
+            raise CatalogError(
+                f"duplicate message (first defined at line {first_seen[key]}): merge the two entries",
+                path,
+                unit.line_number,
+            )
+        first_seen[key] = unit.line_number
+
+
+def serialize(store: Store) -> bytes:
+    return bytes(store)
+
+
+def header_fields(store: Store) -> dict[str, str]:
+    return dict(store.parseheader())
+
+
+def set_header(store: Store, fields: dict[str, str], comment: str | None = None, fuzzy: bool = False) -> None:
+    """Write the header entry: known fields in gettext's order, others after them."""
+    known = [key for key in HEADER_ORDER if key in fields]
+    extra = [key for key in fields if key not in HEADER_ORDER]
+    text = "".join(f"{key}: {fields[key]}\n" for key in known + extra)
+    header = store.header()
+    if header is None:
+        header = store.UnitClass("")
+        header._store = store
+        store.units.insert(0, header)
+    header.target = text
+    if comment is not None:
+        header.removenotes("translator")
+        header.addnote(comment, "translator")
+    header.markfuzzy(fuzzy)
+
+
+def new_store() -> Store:
+    store = pypo.pofile()
+    store.units = []
+    return store
+
+
+def message_units(store: Store) -> Iterator[Unit]:
+    """Active (not obsolete) message entries, header excluded."""
+    for unit in store.units:
+        if not unit.isheader() and not unit.isobsolete():
+            yield unit
+
+
+def unit_key(unit: Unit) -> tuple[str | None, str]:
+    return (unit.getcontext() or None, unit.source)
+
+
+def is_translated(unit: Unit) -> bool:
+    """Has a msgstr and is not fuzzy: what the build publishes."""
+    return bool(unit.target) and not unit.isfuzzy()
+
+
+def msgstr_line(unit: Unit) -> int | None:
+    """The line of the ``msgstr`` keyword: the one translators have to edit."""
+    if unit.line_number is None:
+        return None
+    before = (
+        unit.othercomments + unit.automaticcomments + unit.sourcecomments + unit.typecomments
+        + unit.prev_msgctxt + unit.prev_msgid + unit.prev_msgid_plural + unit.msgctxt
+        + unit.msgid + unit.msgidcomments + unit.msgid_plural
+    )
+    return unit.line_number + len(before)
+
+
+def rewrap(unit: Unit) -> None:
+    """Requote every string with the store's wrapper: a file saved by a tool that
+    wraps differently comes back in gettext's layout, as ``msgcat`` would write it."""
+    context, previous = unit.getcontext(), unit.prev_source
+    unit.source, unit.target = unit.source, unit.target
+    if context:
+        unit.setcontext(context)
+    if previous:
+        unit.prev_source = previous
+
+
+def make_unit(store: Store, message: Message, msgstr: str = "") -> Unit:
+    unit = store.UnitClass(message.msgid)
+    unit._store = store
+    if message.context:
+        unit.setcontext(message.context)
+    unit.target = msgstr
+    describe(unit, message)
+    return unit
+
+
+def describe(unit: Unit, message: Message, extra_comments: Iterable[str] = ()) -> None:
+    """Set what extraction owns: extracted comments, references and format flags."""
+    unit.automaticcomments = []  # (pypo's removenotes() would drop translator comments)
+    for comment in [*message.comments, *extra_comments]:
+        unit.addnote(comment, "developer")
+    unit.sourcecomments = []
+    if message.locations:
+        unit.addlocation(" ".join(f"{path}:{line}" for path, line in message.locations))
+    for flag in ("python-format", "no-python-format"):
+        unit.settypecomment(flag, flag in message.flags)

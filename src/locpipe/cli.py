@@ -1,0 +1,111 @@
+"""The ``locpipe`` command: a thin layer over the library, one call per command."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import pipeline
+from .errors import LocpipeError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="locpipe",
+        description="Translate a Markdown site through gettext catalogues and build it in every locale.",
+    )
+    parser.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site folder, holding site.yaml (default: here)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    commands.add_parser("extract", help="write locales/templates/*.pot from content/ and the templates",
+                        description="Write one .pot per page and site.pot; unchanged templates are left as they are.")
+
+    update = commands.add_parser("update", help="extract, then merge the templates into every locale's .po files",
+                                 description="Extract, then create or merge locales/<L>/LC_MESSAGES/*.po, keeping every translation.")
+    update.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
+    update.add_argument("--no-memory", action="store_true", help="do not pre-fill new messages from other catalogues")
+
+    build = commands.add_parser("build", help="render build/<locale>/… for every locale",
+                                description="Render the static site of every locale into build/.")
+    build.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
+    build.add_argument("--strict", action="store_true", help="fail when a locale is under publish.min_translated")
+    return parser
+
+
+def _locales(site: pipeline.Site, chosen: list[str] | None) -> list[str] | None:
+    from .config import babel_locale
+
+    for code in chosen or []:
+        babel_locale(code, "--locale")
+        if code not in site.config.locales:
+            raise LocpipeError(f"locale '{code}' is not in site.yaml's locales {site.config.locales}", "site.yaml", site.config.line_of("locales"))
+    return chosen
+
+
+def _extract(site: pipeline.Site, args: argparse.Namespace) -> int:
+    result = pipeline.extract(site)
+    print(f"extracted {result.messages} messages from {result.catalogues} catalogues ({len(result.written)} written)")
+    return 0
+
+
+def _update(site: pipeline.Site, args: argparse.Namespace) -> int:
+    locales = _locales(site, args.locale)
+    result = pipeline.update(site, [code for code in locales or site.config.target_locales if code != site.config.source_locale], use_memory=not args.no_memory)
+    r = result.report
+    print(
+        f"updated {len(locales or site.config.target_locales)} locale(s) in {result.seconds:.2f} s: "
+        f"{r.kept} kept, {r.fuzzy} fuzzy, {r.from_memory} from memory, {r.untranslated} untranslated, "
+        f"{r.obsoleted} made obsolete; {len(result.written)} file(s) written"
+    )
+    for old, new in result.renamed:
+        print(f"{old}: renamed page, translations carried to {new}")
+    for path in result.orphaned:
+        print(f"{path}: its page is gone; translations kept as obsolete (delete the file when no longer needed)")
+    return 0
+
+
+def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
+    result = pipeline.build(site, _locales(site, args.locale))
+    minimum = site.config.min_translated
+    status = 0
+    for locale, percent in result.percent.items():
+        if percent < minimum:
+            severity = "error" if args.strict else "warning"
+            print(
+                f"site.yaml: {severity}: locale '{locale}' is {percent:g}% translated, under publish.min_translated "
+                f"({minimum:g}%); untranslated text is shown in English",
+                file=sys.stderr,
+            )
+            status = 1 if args.strict else status
+    print(f"built {result.pages} pages × {len(result.locales)} locales in {result.seconds:.2f} s ({len(result.written)} file(s) written)")
+    return status
+
+
+COMMANDS = {"extract": _extract, "update": _update, "build": _build}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        site = pipeline.load_site(args.root.resolve())
+        return COMMANDS[args.command](site, args)
+    except LocpipeError as exc:
+        print(format_error(exc), file=sys.stderr)
+        return 2 if exc.path in ("site.yaml", "--locale") and args.command == "check" else 1
+    except OSError as exc:
+        print(f"{exc.filename or 'locpipe'}: error: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("locpipe: interrupted", file=sys.stderr)
+        return 130
+
+
+def format_error(exc: LocpipeError) -> str:
+    where = exc.path or "locpipe"
+    if exc.path and exc.line:
+        where += f":{exc.line}"
+    return f"{where}: error: {exc.message}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

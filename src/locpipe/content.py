@@ -1,0 +1,104 @@
+"""Reading the English pages under ``content/``: front matter and Markdown body."""
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import ContentError, LocpipeError
+from .markdown import is_relative_link, parser
+from .model import Page
+from .yamlio import load_with_lines
+
+CONTENT_DIR = "content"
+# Names at the top of content/ that would collide with what locpipe writes itself:
+# build/<locale>/index.html and locales/templates/site.pot.
+RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
+
+
+def page_paths(root: Path) -> list[str]:
+    """Every ``.md`` file below ``content/``, relative and sorted."""
+    base = root / CONTENT_DIR
+    if not base.is_dir():
+        raise ContentError("no content/ folder: a site needs site.yaml, content/ and locales/", CONTENT_DIR)
+    paths = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md") if p.is_file())
+    if not paths:
+        raise ContentError("no pages: content/ holds no .md file", CONTENT_DIR)
+    return paths
+
+
+def decode_utf8(data: bytes, path: str) -> str:
+    """UTF-8 text (a BOM is dropped), or an error at the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError("not UTF-8 text: save the file as UTF-8", path, line) from None
+
+
+def load_pages(config: SiteConfig) -> list[Page]:
+    paths = page_paths(config.root)
+    _refuse_collisions(paths)
+    return [
+        parse_page(path, (config.root / CONTENT_DIR / path).read_bytes(), config.translatable_fields)
+        for path in paths
+    ]
+
+
+def parse_page(path: str, data: bytes, translatable_fields: tuple[str, ...] = ("title", "description")) -> Page:
+    source = f"{CONTENT_DIR}/{path}"
+    text = decode_utf8(data, source).replace("\r\n", "\n")
+    env: dict = {}
+    tokens = parser().parse(text, env)
+    if not tokens or tokens[0].type != "front_matter":
+        raise ContentError("no front matter: start the page with '---', a 'title:' line and '---'", source, 1)
+    front = tokens.pop(0)
+    try:
+        fields, lines = load_with_lines(front.content, source, first_line=2)
+    except LocpipeError as exc:
+        raise ContentError(exc.message, exc.path, exc.line) from None
+    if not isinstance(fields, dict):
+        raise ContentError("front matter must be a mapping of 'key: value' lines", source, 2)
+    _check_fields(fields, lines, source, translatable_fields)
+    _check_links(path, tokens, source)
+    return Page(path=path, fields=fields, field_lines=lines, tokens=tokens, env=env)
+
+
+def _check_fields(fields: dict, lines: dict[str, int], source: str, translatable: tuple[str, ...]) -> None:
+    title = fields.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ContentError("the front matter needs a 'title:' with text", source, lines.get("title", 2))
+    for name in translatable:
+        value = fields.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            continue
+        raise ContentError(f"front matter '{name}' must be text or a list of texts", source, lines.get(name))
+
+
+def _check_links(path: str, tokens: list, source: str) -> None:
+    """A relative link or image must stay inside content/."""
+    folder = posixpath.dirname(path)
+    for token in tokens:
+        for child in token.children or ():
+            href = child.meta.get("source_href") or child.attrGet("href") or child.attrGet("src")
+            if child.type not in ("link_open", "image") or not isinstance(href, str) or not is_relative_link(href):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, href.partition("#")[0]))
+            if target == ".." or target.startswith("../"):
+                raise ContentError(f"link '{href}' leads outside content/", source, token.map[0] + 1)
+
+
+def _refuse_collisions(paths: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for path in paths:
+        if path in RESERVED_PAGES:
+            raise ContentError(f"this name is reserved: it would overwrite {RESERVED_PAGES[path]}", f"{CONTENT_DIR}/{path}")
+        folded = path.casefold()
+        if folded in seen:
+            raise ContentError(
+                f"writes the same output as {CONTENT_DIR}/{seen[folded]} on a case-insensitive file system",
+                f"{CONTENT_DIR}/{path}",
+            )
+        seen[folded] = path

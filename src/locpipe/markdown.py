@@ -1,0 +1,62 @@
+"""The one Markdown dialect locpipe reads: CommonMark + tables + strikethrough +
+definition lists, typographer and linkify off, so the source's characters reach
+the page unchanged. Links to other pages (``../conditions/twitching.md``) are
+rewritten to the page in the same locale (``../conditions/twitching.html``)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+
+def is_relative_link(href: str) -> bool:
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc and not parts.path.startswith("/")
+
+
+def is_page_link(href: str) -> bool:
+    """A relative link to another Markdown page of the site."""
+    return is_relative_link(href) and urlsplit(href).path.endswith(".md")
+
+
+def page_link_to_html(href: str) -> str:
+    path, hash_, fragment = href.partition("#")
+    return path[: -len(".md")] + ".html" + hash_ + fragment
+
+
+def _rewrite_page_links(state: StateCore) -> None:
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                href = child.attrGet("href")
+                if isinstance(href, str) and is_page_link(href):
+                    child.meta["source_href"] = href
+                    child.attrSet("href", page_link_to_html(href))
+
+
+def _dialect() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"typographer": False, "linkify": False})
+        .enable(["table", "strikethrough"])
+        .use(front_matter_plugin)
+        .use(deflist_plugin)
+    )
+    md.core.ruler.push("page_links", _rewrite_page_links)
+    return md
+
+
+@lru_cache(maxsize=None)
+def parser() -> MarkdownIt:
+    """Parses editors' pages, raw HTML blocks included (never rendered as messages)."""
+    return _dialect()
+
+
+@lru_cache(maxsize=None)
+def translation_parser() -> MarkdownIt:
+    """Parses translated inline text in the same dialect, but raw HTML stays text,
+    so no msgstr can put markup or script into a page."""
+    return _dialect().disable(["html_inline"])

@@ -1,0 +1,71 @@
+"""The data locpipe works on: pages, messages and findings. No I/O here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Page:
+    """One English Markdown page, parsed once and reused for every locale."""
+
+    path: str  # relative to content/, posix: "conditions/twitching.md"
+    fields: dict[str, Any]  # front matter
+    field_lines: dict[str, int]  # front-matter key (or "key.index") -> 1-based line
+    tokens: list  # markdown-it-py block tokens of the body, lines relative to the file
+    env: dict  # markdown-it-py environment (link reference definitions)
+
+    @property
+    def source_path(self) -> str:
+        return f"content/{self.path}"
+
+    @property
+    def slug(self) -> str:
+        """The page's path without ``.md``: names its catalogue and its output."""
+        return self.path[: -len(".md")]
+
+
+@dataclass(slots=True)
+class Message:
+    """One translatable string as it goes into a template (``.pot``)."""
+
+    msgid: str
+    context: str | None = None
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.context, self.msgid)
+
+
+@dataclass(slots=True, frozen=True)
+class Finding:
+    """Something ``check`` reports, printed the way compilers print diagnostics."""
+
+    file: str
+    line: int | None
+    locale: str | None
+    check: str
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity} [{self.check}]: {self.message}"
+
+
+@dataclass(slots=True, frozen=True)
+class Segment:
+    """One translatable block of a page: its inline Markdown and where it sits.
+
+    ``token_index`` is the inline token holding the text; ``carrier_index`` the
+    visible element that gets ``lang`` when the text falls back to the source.
+    """
+
+    token_index: int
+    carrier_index: int
+    msgid: str
+    line: int
+    comment: str | None = None

@@ -1,0 +1,117 @@
+"""Pages in a locale: the parsed English blocks with translated inline text.
+
+Each page's block structure is parsed once (``content``); per locale only the
+translated inline Markdown is parsed (``translation_parser``, raw HTML off).
+A message without a translation keeps the English text, and the element that
+carries it gets ``lang`` of the source locale.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from .catalog import Store, is_translated, message_units
+from .config import SiteConfig, babel_locale
+from .extract import DISCLAIMER_CONTEXT
+from .markdown import parser, translation_parser
+from .model import Page, Segment
+from .segment import i18n_comment, segments
+
+
+class Text(str):
+    """A string for a template, remembering whether it fell back to the source."""
+
+    fallback: bool = False
+
+    @classmethod
+    def of(cls, value: str, fallback: bool) -> "Text":
+        text = cls(value)
+        text.fallback = fallback
+        return text
+
+
+@dataclass(slots=True)
+class Translations:
+    """The published strings of one catalogue: translated and not fuzzy."""
+
+    strings: dict[tuple[str | None, str], str]
+    source_locale: bool = False
+
+    @classmethod
+    def from_store(cls, store: Store | None) -> "Translations":
+        if store is None:
+            return cls({})
+        return cls({(u.getcontext() or None, u.source): u.target for u in message_units(store) if is_translated(u)})
+
+    @classmethod
+    def identity(cls) -> "Translations":
+        return cls({}, source_locale=True)
+
+    def get(self, msgid: str, context: str | None = None) -> str | None:
+        if self.source_locale:
+            return msgid
+        return self.strings.get((context, msgid))
+
+    def text(self, msgid: str, context: str | None = None) -> Text:
+        found = self.get(msgid, context)
+        return Text.of(msgid if found is None else found, found is None)
+
+    def gettext(self) -> Callable[..., Text]:
+        """The ``_`` of the templates: plain text, escaped by Jinja2 like any value
+        (Jinja2's own i18n extension would mark translations as safe HTML)."""
+
+        def translate(msgid: str, **variables: object) -> Text:
+            text = self.text(msgid)
+            if not variables:
+                return text
+            try:
+                return Text.of(text % variables, text.fallback)
+            except (KeyError, ValueError, TypeError):  # a broken placeholder: show the source
+                return Text.of(msgid % variables, True)
+
+        return translate
+
+
+def render_body(page: Page, page_segments: list[Segment], translations: Translations, source_locale: str) -> str:
+    """The page body's HTML in a locale."""
+    tokens = list(page.tokens)
+    if not translations.source_locale:
+        inline = translation_parser()
+        for segment in page_segments:
+            translated = translations.get(segment.msgid)
+            if translated is None:
+                carrier = tokens[segment.carrier_index].copy()
+                carrier.attrSet("lang", source_locale)
+                tokens[segment.carrier_index] = carrier
+            elif translated != segment.msgid:
+                block = tokens[segment.token_index].copy()
+                block.children = inline.parseInline(translated, page.env)[0].children
+                tokens[segment.token_index] = block
+    shown = [token for token in tokens if i18n_comment(token) is None]
+    md = parser()
+    return md.renderer.render(shown, md.options, page.env)
+
+
+def render_inline(text: str) -> Markup:
+    """Inline Markdown from a catalogue or site.yaml, raw HTML kept as text."""
+    return Markup(translation_parser().renderInline(text).strip())
+
+
+def page_segments(page: Page) -> list[Segment]:
+    return segments(page.tokens)
+
+
+def format_page_date(value: object, locale: str) -> str | None:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_date(value, format="long", locale=babel_locale(locale))
+    return None
+
+
+def disclaimer(config: SiteConfig, translations: Translations) -> Text:
+    return translations.text(config.disclaimer_source, DISCLAIMER_CONTEXT)

@@ -1,0 +1,79 @@
+"""Finding the closest earlier string, for fuzzy merging and translation memory.
+
+Comparing every new string with every old one (as Babel's ``Catalog.update``
+does with difflib) is quadratic; here an inverted index of word trigrams picks a
+few candidates, and only those are scored with difflib's ratio.
+"""
+from __future__ import annotations
+
+import difflib
+import heapq
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+_WORD = re.compile(r"\w+")
+CANDIDATES = 8
+
+
+def _grams(text: str) -> set[str]:
+    """Character trigrams of the lower-cased words: robust to small edits."""
+    words = " ".join(_WORD.findall(text.lower()))
+    return {words[i : i + 3] for i in range(max(1, len(words) - 2))}
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass(slots=True, frozen=True)
+class Match(Generic[T]):
+    text: str
+    item: T
+    score: float
+
+
+class FuzzyIndex(Generic[T]):
+    """Strings with an attached item; ``best`` returns the most similar above a threshold."""
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._items: list[T] = []
+        self._exact: dict[str, int] = {}
+        self._postings: dict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def add(self, text: str, item: T) -> None:
+        if text in self._exact:
+            return
+        position = len(self._texts)
+        self._texts.append(text)
+        self._items.append(item)
+        self._exact[text] = position
+        for gram in _grams(text):
+            self._postings[gram].append(position)
+
+    def best(self, text: str, threshold: float) -> Match[T] | None:
+        position = self._exact.get(text)
+        if position is not None:
+            return Match(text, self._items[position], 1.0)
+        grams = _grams(text)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(self._postings.get(gram, ()))
+        best: Match[T] | None = None
+        # Ties broken by position, never by set order: the same input gives the same match.
+        ranked = heapq.nsmallest(CANDIDATES, shared.items(), key=lambda pair: (-pair[1], pair[0]))
+        for position, _ in ranked:
+            candidate = self._texts[position]
+            matcher = difflib.SequenceMatcher(None, text, candidate, autojunk=False)
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            score = matcher.ratio()
+            if score >= threshold and (best is None or score > best.score):
+                best = Match(candidate, self._items[position], score)
+        return best
