@@ -9,7 +9,11 @@ non-UTF-8 charsets, a missing header), always naming the file and line.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from translate.storage import pypo
 from translate.storage.poparser import PoParseError
@@ -84,7 +88,44 @@ def _refuse_duplicates(store: Store, path: str) -> None:
 
 
 def serialize(store: Store) -> bytes:
+    """The catalogue in translate-toolkit's layout: used to compare contents."""
     return bytes(store)
+
+
+def relayout(data: bytes, path: str) -> bytes:
+    """An existing file in translate-toolkit's layout, to compare with ``serialize``."""
+    store = read_catalog(data, path)
+    for unit in store.units:
+        rewrap(unit)
+    return serialize(store)
+
+
+@lru_cache(maxsize=1)
+def _msgcat() -> str | None:
+    found = shutil.which("msgcat")
+    if found is None:
+        print(
+            "locpipe: warning: GNU gettext's msgcat is not installed; catalogues are written in "
+            "translate-toolkit's layout, which wraps some long lines differently (install 'gettext')",
+            file=sys.stderr,
+        )
+    return found
+
+
+def gnu_layout(data: bytes, path: str) -> bytes:
+    """The bytes GNU gettext itself writes for this catalogue.
+
+    translate-toolkit's wrapper follows gettext 0.23; older gettext releases (0.21
+    in Debian 12) break long lines elsewhere around dots and brackets, so the
+    reference implementation on the machine has the last word on the layout."""
+    msgcat = _msgcat()
+    if msgcat is None:
+        return data
+    done = subprocess.run([msgcat, "-"], input=data, capture_output=True)
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise CatalogError(f"GNU msgcat refused the catalogue: {reason[-1] if reason else 'no reason given'}", path)
+    return done.stdout
 
 
 def header_fields(store: Store) -> dict[str, str]:
@@ -153,6 +194,21 @@ def rewrap(unit: Unit) -> None:
         unit.prev_source = previous
 
 
+def reference_lines(references: list[str], width: int = 79) -> list[str]:
+    """``#:`` comment lines filled up to ``width`` the way GNU gettext fills them
+    (pypo would write one reference per line, which ``msgcat`` then joins)."""
+    lines: list[str] = []
+    current = "#:"
+    for reference in references:
+        if current != "#:" and len(current) + 1 + len(reference) > width:
+            lines.append(current + "\n")
+            current = "#:"
+        current += " " + reference
+    if current != "#:":
+        lines.append(current + "\n")
+    return lines
+
+
 def make_unit(store: Store, message: Message, msgstr: str = "") -> Unit:
     unit = store.UnitClass(message.msgid)
     unit._store = store
@@ -168,8 +224,32 @@ def describe(unit: Unit, message: Message, extra_comments: Iterable[str] = ()) -
     unit.automaticcomments = []  # (pypo's removenotes() would drop translator comments)
     for comment in [*message.comments, *extra_comments]:
         unit.addnote(comment, "developer")
-    unit.sourcecomments = []
-    if message.locations:
-        unit.addlocation(" ".join(f"{path}:{line}" for path, line in message.locations))
+    unit.sourcecomments = reference_lines([f"{path}:{line}" for path, line in message.locations])
     for flag in ("python-format", "no-python-format"):
         unit.settypecomment(flag, flag in message.flags)
+
+
+def template_bytes(project: str, source: str, messages: list[Message], creation_date: str) -> bytes:
+    """A ``.pot`` file as xgettext would write it for ``source``."""
+    store = new_store()
+    set_header(
+        store,
+        {
+            "Project-Id-Version": project,
+            "Report-Msgid-Bugs-To": "",
+            "POT-Creation-Date": creation_date,
+            "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+            "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+            "Language-Team": "LANGUAGE <LL@li.org>",
+            "Language": "",
+            "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+        },
+        comment=f"Translation template for {source} ({project}).\n"
+        "Written by 'locpipe extract' from the English source: do not edit.",
+        fuzzy=True,
+    )
+    for message in messages:
+        store.units.append(make_unit(store, message))
+    return serialize(store)

@@ -76,31 +76,6 @@ def creation_date() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def template_bytes(site: Site, source: str, messages: list[Message], date: str) -> bytes:
-    store = catalog.new_store()
-    catalog.set_header(
-        store,
-        {
-            "Project-Id-Version": site.config.name,
-            "Report-Msgid-Bugs-To": "",
-            "POT-Creation-Date": date,
-            "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-            "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-            "Language-Team": "LANGUAGE <LL@li.org>",
-            "Language": "",
-            "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit",
-        },
-        comment=f"Translation template for {source} ({site.config.name}).\n"
-        "Written by 'locpipe extract' from the English source: do not edit.",
-        fuzzy=True,
-    )
-    for message in messages:
-        store.units.append(catalog.make_unit(store, message))
-    return catalog.serialize(store)
-
-
 def extract(site: Site) -> ExtractResult:
     """Write one ``.pot`` per page plus ``site.pot``; a template whose messages
     did not change is left as it is, ``POT-Creation-Date`` included."""
@@ -108,11 +83,11 @@ def extract(site: Site) -> ExtractResult:
     for slug, (source, messages) in catalogue_messages(site).items():
         path = site.root / template_path(slug)
         old_date = _old_creation_date(path)
-        data = template_bytes(site, source, messages, old_date or "")
-        if old_date is None or not _same_file(path, data):
+        unchanged = catalog.template_bytes(site.config.name, source, messages, old_date or "")
+        if old_date is None or not _same_catalog(path, unchanged):
             old_date = creation_date()
-            data = template_bytes(site, source, messages, old_date)
-            write_atomic(path, data)
+            data = catalog.template_bytes(site.config.name, source, messages, old_date)
+            write_atomic(path, catalog.gnu_layout(data, template_path(slug)))
             result.written.append(template_path(slug))
         result.creation_dates[slug] = old_date
         result.catalogues += 1
@@ -128,11 +103,22 @@ def _old_creation_date(path: Path) -> str | None:
     return catalog.header_fields(store).get("POT-Creation-Date")
 
 
-def _same_file(path: Path, data: bytes) -> bool:
+def _same_catalog(path: Path, data: bytes) -> bool:
+    """The file on disk holds exactly ``data``'s entries, whatever its line layout."""
     try:
-        return path.read_bytes() == data
-    except FileNotFoundError:
+        return catalog.relayout(path.read_bytes(), str(path)) == data
+    except (FileNotFoundError, CatalogError):
         return False
+
+
+def write_catalog(root: Path, relative: str, data: bytes) -> bool:
+    """Write a catalogue in GNU gettext's layout unless the file already holds the
+    same entries: a file a gettext tool rewrote stays byte-identical."""
+    path = root / relative
+    if _same_catalog(path, data):
+        return False
+    write_atomic(path, catalog.gnu_layout(data, relative))
+    return True
 
 
 # --- update --------------------------------------------------------------
@@ -229,7 +215,7 @@ def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, 
         outputs[catalog_path(locale, slug)] = catalog.serialize(store)
         result.orphaned.append(catalog_path(locale, slug))
     for relative, data in outputs.items():
-        if write_if_changed(site.root / relative, data):
+        if write_catalog(site.root, relative, data):
             result.written.append(relative)
     for old_path, _new_path in result.renamed:
         if old_path.startswith(f"locales/{locale}/"):

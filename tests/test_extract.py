@@ -1,0 +1,34 @@
+"""Extraction: each Markdown fixture beside the catalogue template it must give."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_DATE, FIXTURES, msgcat_output
+from locpipe.catalog import gnu_layout, relayout, template_bytes
+from locpipe.content import parse_page
+from locpipe.extract import page_messages
+
+CASES = sorted((FIXTURES / "extract").glob("*.md"))
+FIELDS = ("title", "description", "ingredients_intro", "ingredients")
+
+
+def extracted(path: Path) -> bytes:
+    page = parse_page(path.name, path.read_bytes(), FIELDS)
+    return template_bytes("VMC", page.source_path, page_messages(page, FIELDS), FIXED_DATE)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_markdown_gives_expected_template(case: Path) -> None:
+    expected = case.with_suffix(".pot").read_text(encoding="utf-8")
+    assert extracted(case).decode("utf-8") == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_template_is_written_as_gnu_gettext_writes_it(case: Path, tmp_path: Path) -> None:
+    written = tmp_path / "out.pot"
+    written.write_bytes(gnu_layout(extracted(case), "out.pot"))
+    assert msgcat_output(written) == written.read_bytes()
+    assert relayout(written.read_bytes(), "out.pot") == extracted(case), "same entries, whatever the layout"
+
