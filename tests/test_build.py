@@ -1,0 +1,112 @@
+"""``build``: the pages of every locale, their disclaimer, languages and links."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from locpipe import pipeline
+from locpipe.render import Translations, page_segments, render_body
+from sites import make_site, page
+from test_update import translate
+
+TWITCHING = page(
+    "Twitching",
+    "See [the magnesium article](articles/magnesium.md#dose) and [the source](https://example.org/x.md).",
+    "- Stress\n- Caffeine",
+    "Untranslated **paragraph**.",
+)
+MAGNESIUM = page("Magnesium", "Back to [twitching](../twitching.md).")
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = make_site(tmp_path / "s", {"twitching.md": TWITCHING, "articles/magnesium.md": MAGNESIUM})
+    pipeline.update(pipeline.load_site(root))
+    translate(root, {
+        "Twitching": "Muskelzucken",
+        "See [the magnesium article](articles/magnesium.md#dose) and [the source](https://example.org/x.md).":
+            "Siehe [den Magnesium-Artikel](articles/magnesium.md#dose) und [die Quelle](https://example.org/x.md).",
+        "Stress": "Stress",
+    }, "locales/de/LC_MESSAGES/twitching.po")
+    translate(root, {"**Not medical advice.** Ask a doctor.": "**Keine medizinische Beratung.** Frag eine Ärztin oder einen Arzt."},
+              "locales/de/LC_MESSAGES/site.po")
+    pipeline.build(pipeline.load_site(root))
+    return root
+
+
+def html(root: Path, relative: str):
+    return lxml.html.fromstring((root / "build" / relative).read_bytes())
+
+
+def test_every_page_and_locale_is_written(built: Path) -> None:
+    for relative in ("en/twitching.html", "de/twitching.html", "en/articles/magnesium.html", "de/articles/magnesium.html",
+                     "en/index.html", "de/index.html", "index.html", "sitemap.xml", "style.css"):
+        assert (built / "build" / relative).is_file(), relative
+
+
+def test_page_has_lang_title_description_alternates_and_one_disclaimer(built: Path) -> None:
+    doc = html(built, "de/twitching.html")
+    assert doc.get("lang") == "de"
+    assert doc.findtext(".//title").startswith("Muskelzucken")
+    asides = doc.xpath('//aside[@class="disclaimer"]')
+    assert len(asides) == 1
+    assert asides[0].text_content().strip() == "Keine medizinische Beratung. Frag eine Ärztin oder einen Arzt."
+    hreflangs = {link.get("hreflang"): link.get("href") for link in doc.xpath('//link[@rel="alternate"]')}
+    assert hreflangs == {"en": "https://example.org/en/twitching.html", "de": "https://example.org/de/twitching.html",
+                         "x-default": "https://example.org/en/twitching.html"}
+
+
+def test_english_page_carries_the_english_disclaimer(built: Path) -> None:
+    aside = html(built, "en/twitching.html").xpath('//aside[@class="disclaimer"]')[0]
+    assert aside.text_content().strip() == "Not medical advice. Ask a doctor."
+    assert aside.get("lang") is None
+
+
+def test_links_between_pages_stay_in_the_locale(built: Path) -> None:
+    hrefs = html(built, "de/twitching.html").xpath('//div[@class="page-body"]//a/@href')
+    assert hrefs == ["articles/magnesium.html#dose", "https://example.org/x.md"]
+    assert html(built, "de/articles/magnesium.html").xpath('//div[@class="page-body"]//a/@href') == ["../twitching.html"]
+
+
+def test_untranslated_text_falls_back_to_english_marked_with_lang(built: Path) -> None:
+    body = html(built, "de/twitching.html").xpath('//div[@class="page-body"]')[0]
+    fallback = body.xpath('.//p[@lang="en"]')
+    assert [p.text_content() for p in fallback] == ["Untranslated paragraph."]
+    items = body.xpath(".//li")
+    assert [(li.text_content(), li.get("lang")) for li in items] == [("Stress", None), ("Caffeine", "en")]
+    assert html(built, "de/articles/magnesium.html").xpath("//h1")[0].get("lang") == "en"
+
+
+def test_language_switcher_links_to_the_same_page(built: Path) -> None:
+    switcher = html(built, "de/articles/magnesium.html").xpath('//nav[@class="language-switcher"]//a')
+    assert [(a.get("hreflang"), a.get("href")) for a in switcher] == [("en", "../../en/articles/magnesium.html")]
+
+
+def test_page_body_holds_only_the_markdown_body(built: Path) -> None:
+    body = html(built, "en/twitching.html").xpath('//div[@class="page-body"]')[0]
+    assert not body.xpath(".//h1") and not body.xpath('.//aside')
+    assert body.xpath("./*")[0].tag == "p"
+
+
+def test_building_twice_gives_identical_bytes_and_rewrites_nothing(built: Path) -> None:
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (built / "build").rglob("*") if p.is_file()}
+    result = pipeline.build(pipeline.load_site(built))
+    assert result.written == []
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (built / "build").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_sitemap_lists_every_page_with_hreflang_alternates(built: Path) -> None:
+    sitemap = (built / "build/sitemap.xml").read_text()
+    assert sitemap.count("<url>") == 6  # (2 pages + index) × 2 locales
+    assert '<xhtml:link rel="alternate" hreflang="de" href="https://example.org/de/articles/magnesium.html"/>' in sitemap
+
+
+def test_source_locale_through_identity_catalogue_equals_direct_render(built: Path) -> None:
+    site = pipeline.load_site(built)
+    for item in site.pages:
+        segments = page_segments(item)
+        identity = Translations({(None, s.msgid): s.msgid for s in segments})
+        assert render_body(item, segments, identity, "en") == render_body(item, segments, Translations.identity(), "en")
