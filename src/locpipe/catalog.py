@@ -39,13 +39,21 @@ HEADER_ORDER = (
     "Plural-Forms",
 )
 _LINE_IN_ERROR = re.compile(r" on line (\d+)")
-_CHARSET = re.compile(r"charset=\s*([^\s;]+)", re.I)
+_DECLARED_CHARSET = re.compile(rb'^(?:msgstr )?"Content-Type:[^"]*charset=\s*([^\s;"\\]+)', re.I | re.M)
 
 
 def read_catalog(data: bytes, path: str) -> Store:
     """Parse a ``.po``/``.pot`` file, refusing anything gettext would not accept."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    declared = _DECLARED_CHARSET.search(data)
+    if declared and declared.group(1).upper() not in (b"UTF-8", b"UTF8", b"CHARSET"):
+        raise CatalogError(
+            f"declares charset {declared.group(1).decode('ascii', 'replace')}: locpipe reads UTF-8 only; "
+            "convert with 'msgconv --to-code=UTF-8'",
+            path,
+            data.count(b"\n", 0, declared.start()) + 1,
+        )
     try:
         store = pypo.pofile(data)
     except PoParseError as exc:
@@ -56,18 +64,9 @@ def read_catalog(data: bytes, path: str) -> Store:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line) from None
-    header = store.header()
-    if header is None:
+    if store.header() is None:
         first = store.units[0].line_number if store.units else 1
         raise CatalogError('no header entry (msgid ""): restore it or run make update', path, first)
-    charset = _CHARSET.search(header.target or "")
-    if charset and charset.group(1).upper() not in ("UTF-8", "UTF8", "CHARSET"):
-        raise CatalogError(
-            f"declares charset {charset.group(1)}: locpipe reads UTF-8 only; convert with "
-            f"'msgconv --to-code=UTF-8'",
-            path,
-            header.line_number,
-        )
     _refuse_duplicates(store, path)
     return store
 

@@ -42,11 +42,15 @@ class SiteConfig:
 def babel_locale(code: str, path: str = CONFIG_NAME, line: int | None = None) -> Locale:
     """Babel's locale for a site locale code (``de``, ``pt-BR``), or a clear error."""
     try:
-        return Locale.parse(code.replace("-", "_"))
+        parsed = Locale.parse(str(code).replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
+        parsed = None
+    # Babel also resolves aliases (ger -> de_DE); a site names its locales canonically.
+    if parsed is None or str(parsed).lower() != str(code).replace("-", "_").lower():
         hint = suggest_locale(code)
         tail = f" (did you mean '{hint}'?)" if hint else ""
         raise ConfigError(f"unknown locale '{code}': Babel has no data for it{tail}", path, line) from None
+    return parsed
 
 
 def suggest_locale(code: str) -> str | None:

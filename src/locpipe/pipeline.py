@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
-from . import catalog
-from .build import render_site
+from . import catalog, site_checks
+from .build import output_path, render_site
+from .checks import LocaleRules, check_message
 from .catalog import Store
 from .config import SiteConfig, babel_locale, load_config
 from .content import load_pages
@@ -21,8 +22,9 @@ from .errors import CatalogError
 from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import site_lock, write_atomic, write_if_changed
 from .merge import MergeReport, TranslationMemory, merge
-from .model import Message, Page
-from .stats import locale_stats
+from .model import Finding, Message, Page
+from .site_checks import approved_text, normalize, wording_difference
+from .stats import Counts, locale_stats
 from .templates import template_strings
 
 TEMPLATES_DIR = "locales/templates"
@@ -267,3 +269,155 @@ def build(site: Site, locales: list[str] | None = None) -> BuildResult:
                 result.written.append(relative)
     result.seconds = time.perf_counter() - started
     return result
+
+
+# --- check ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    stats: dict[str, Counts] = field(default_factory=dict)
+    pages: dict[str, dict[str, Counts]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
+    """Every way a published page can be wrong, as findings with file and line.
+    Built pages are checked with ``built=True``, or whenever ``build/`` exists."""
+    config = site.config
+    wanted = catalogue_messages(site)
+    result = CheckResult()
+    add = result.findings.append
+    for slug, (_source, messages) in wanted.items():
+        relative = template_path(slug)
+        store = _read_for_check(site.root, relative, None, add)
+        if store is not None:
+            for problem in site_checks.sync(messages, store):
+                add(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
+    check_built = built if built is not None else (site.root / "build").is_dir()
+    for locale in locales or config.locales:
+        if locale == config.source_locale:
+            expected = config.disclaimer_approved.get(locale, config.disclaimer_source)
+            if normalize(expected) != normalize(config.disclaimer_source):
+                add(Finding("site.yaml", config.line_of(f"disclaimer.approved.{locale}"), locale, "disclaimer", "error",
+                            f"disclaimer.source differs from disclaimer.approved.{locale}: {wording_difference(expected, config.disclaimer_source)}"))
+        else:
+            _check_locale(site, locale, wanted, result)
+        if check_built:
+            _check_built_pages(site, locale, result)
+    return result
+
+
+def _read_for_check(root: Path, relative: str, locale: str | None, add) -> Store | None:
+    try:
+        return read_catalog_file(root, relative) or _missing(relative, locale, add)
+    except CatalogError as exc:
+        add(Finding(relative, exc.line, locale, "syntax", "error", exc.message))
+        return None
+
+
+def _missing(relative: str, locale: str | None, add) -> None:
+    add(Finding(relative, None, locale, "sync", "error", "the catalogue does not exist: run make update"))
+
+
+def _check_locale(site: Site, locale: str, wanted: dict, result: CheckResult) -> None:
+    config = site.config
+    add = result.findings.append
+    approved = config.disclaimer_approved.get(locale)
+    if approved is None:
+        add(Finding("site.yaml", config.line_of("disclaimer.approved") or config.line_of("disclaimer"), locale, "disclaimer", "error",
+                    f"no approved disclaimer wording for '{locale}': add disclaimer.approved.{locale} (a reviewed change)"))
+    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}))
+    stores: dict[str, Store] = {}
+    unfinished: list[tuple[str, list]] = []
+    for slug, (_source, messages) in wanted.items():
+        relative = catalog_path(locale, slug)
+        store = _read_for_check(site.root, relative, locale, add)
+        if store is None:
+            continue
+        stores[slug] = store
+        for problem in site_checks.sync(messages, store):
+            add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+        for unit in catalog.message_units(store):
+            if catalog.is_translated(unit):
+                unit_rules = replace(rules, python_format=unit.hastypecomment("python-format"))
+                for name, severity, message in check_message(unit.source, unit.target, unit_rules):
+                    add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
+        unfinished.append((relative, site_checks.unfinished(messages, store)))
+        if slug == SITE_CATALOG and approved is not None:
+            for problem in site_checks.disclaimer_entry(store, approved):
+                add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+    for slug in sorted(set(existing_catalogue_slugs(site.root, locale)) - set(wanted)):
+        add(Finding(catalog_path(locale, slug), None, locale, "sync", "error",
+                    "no page has this catalogue any more: run make update (it keeps the translations as obsolete)"))
+    total, per_page = locale_stats(wanted, stores)
+    result.stats[locale], result.pages[locale] = total, per_page
+    below = total.percent < config.min_translated
+    for relative, missing in unfinished:
+        if not missing:
+            continue
+        fuzzy = sum(1 for _m, unit in missing if unit is not None and unit.isfuzzy() and unit.target)
+        first = next((catalog.msgstr_line(unit) for _m, unit in missing if unit is not None), None)
+        add(Finding(relative, first, locale, "completeness", "error" if below else "warning",
+                    f"{len(missing) - fuzzy} untranslated and {fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
+    if below:
+        add(Finding("site.yaml", config.line_of("publish.min_translated"), locale, "completeness", "error",
+                    f"'{locale}' is {total.percent:g}% translated, under publish.min_translated ({config.min_translated:g}%): "
+                    f"{total.untranslated} untranslated, {total.fuzzy} fuzzy"))
+
+
+def existing_catalogue_slugs(root: Path, locale: str) -> list[str]:
+    base = root / "locales" / locale / "LC_MESSAGES"
+    return [p.relative_to(base).as_posix()[: -len(".po")] for p in base.rglob("*.po")] if base.is_dir() else []
+
+
+def _check_built_pages(site: Site, locale: str, result: CheckResult) -> None:
+    config = site.config
+    wording = config.disclaimer_source if locale == config.source_locale else config.disclaimer_approved.get(locale)
+    if wording is None:
+        return
+    expected, source = approved_text(wording), approved_text(config.disclaimer_source)
+    stylesheet_path = site.root / "build/style.css"
+    stylesheet = stylesheet_path.read_text(encoding="utf-8", errors="replace") if stylesheet_path.is_file() else ""
+    for relative in [output_path(locale, page.slug) for page in site.pages] + [f"build/{locale}/index.html"]:
+        path = site.root / relative
+        if not path.is_file():
+            result.findings.append(Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build"))
+            continue
+        for problem in site_checks.built_page(path.read_bytes(), expected, source, stylesheet):
+            result.findings.append(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+
+
+# --- stats ---------------------------------------------------------------
+
+
+def stats(site: Site) -> tuple[dict[str, Counts], dict[str, dict[str, Counts]]]:
+    """Progress of every target locale, in total and per catalogue."""
+    wanted = catalogue_messages(site)
+    totals, pages = {}, {}
+    for locale in site.config.target_locales:
+        totals[locale], pages[locale] = locale_stats(wanted, existing_catalogues(site.root, locale))
+    return totals, pages
+
+
+def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, dict[str, Counts]]) -> str:
+    """build/status.html: a bar per catalogue and locale, for a coordinator."""
+    from .build import language_name
+    from .templates import load
+
+    locales = []
+    for locale, per in pages.items():
+        rows = [
+            {"path": catalog_path(locale, slug), "counts": c,
+             "translated_width": 100 * c.translated / c.total if c.total else 100,
+             "fuzzy_width": 100 * c.fuzzy / c.total if c.total else 0}
+            for slug, c in per.items()
+        ]
+        locales.append({"code": locale, "name": language_name(locale), "total": totals[locale], "rows": rows})
+    data = load(site.root, "status.html").render(site_name=site.config.name, locales=locales).encode("utf-8")
+    write_if_changed(site.root / "build/status.html", data)
+    return "build/status.html"

@@ -1,0 +1,163 @@
+"""The checks of one translated message: small named functions in a registry.
+
+Each takes the source text, its translation and the locale's rules, and yields
+``(severity, message)`` pairs, so one run reports every problem at once.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from .markdown import parser
+from .numbers import compare
+
+ERROR = "error"
+WARNING = "warning"
+Problem = tuple[str, str]
+
+
+@dataclass(slots=True, frozen=True)
+class LocaleRules:
+    source_locale: str
+    locale: str
+    unit_aliases: dict[str, list[str]] = field(default_factory=dict)
+    python_format: bool = False
+
+
+MessageCheck = Callable[[str, str, LocaleRules], Iterator[Problem]]
+MESSAGE_CHECKS: dict[str, MessageCheck] = {}
+
+
+def message_check(name: str) -> Callable[[MessageCheck], MessageCheck]:
+    def register(function: MessageCheck) -> MessageCheck:
+        MESSAGE_CHECKS[name] = function
+        return function
+
+    return register
+
+
+# --- markup ---------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
+_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
+
+
+@dataclass(slots=True)
+class InlineStructure:
+    links: list[str]
+    images: list[str]
+    code: list[str]
+    spans: Counter
+    html: list[str]
+
+
+def inline_structure(text: str) -> InlineStructure:
+    links, images, code, html = [], [], [], []
+    spans: Counter = Counter()
+    for token in parser().parseInline(text)[0].children or []:
+        if token.type == "link_open":
+            links.append(token.meta.get("source_href") or token.attrGet("href"))
+        elif token.type == "image":
+            images.append(token.attrGet("src"))
+        elif token.type == "code_inline":
+            code.append(token.content)
+        elif token.type == "html_inline":
+            html.append(token.content)
+        elif token.type in ("em_open", "strong_open", "s_open"):
+            spans[token.type[: -len("_open")]] += 1
+    return InlineStructure(sorted(links), sorted(images), sorted(code), spans, html)
+
+
+_SPAN_NAMES = {"em": "emphasis (*…*)", "strong": "strong (**…**)", "s": "strikethrough (~~…~~)"}
+
+
+@message_check("markup")
+def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
+    """The translation keeps the source's inline Markdown and adds no markup."""
+    want, got = inline_structure(source), inline_structure(translation)
+    for kind, expected, actual in (("link target", want.links, got.links), ("image", want.images, got.images),
+                                   ("code span", want.code, got.code)):
+        for item in (Counter(expected) - Counter(actual)).elements():
+            yield ERROR, f"{kind} '{item}' is missing from the translation; keep it exactly"
+        for item in (Counter(actual) - Counter(expected)).elements():
+            yield ERROR, f"the translation adds {kind} '{item}', which the source does not have"
+    for name, label in _SPAN_NAMES.items():
+        if want.spans[name] != got.spans[name]:
+            yield ERROR, f"the source has {want.spans[name]} {label} span(s), the translation {got.spans[name]}: check the markers are balanced"
+    for tag in (Counter(got.html) - Counter(want.html)).elements():
+        yield ERROR, f"raw HTML '{tag}' in the translation: translations must not carry markup"
+    for entity in (Counter(_ENTITY.findall(translation)) - Counter(_ENTITY.findall(source))).elements():
+        yield ERROR, f"character reference '{entity}' in the translation: write the character itself"
+    for url in re.findall(r"\]\(\s*<?([^)\s>]*)", translation):
+        if _UNSAFE_URL.match(url):
+            yield ERROR, f"unsafe link target '{url}' in the translation"
+
+
+# --- numbers ---------------------------------------------------------------
+
+
+@message_check("numbers")
+def numbers(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
+    """Every number and dose unit survives, read in each side's own notation."""
+    for problem in compare(source, translation, rules.source_locale, rules.locale, rules.unit_aliases):
+        yield ERROR, problem
+
+
+# --- placeholders ----------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd%]")
+
+
+@message_check("placeholders")
+def placeholders(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
+    """A python-format string keeps its placeholders, or the page cannot show it."""
+    if not rules.python_format:
+        return
+    if Counter(_PLACEHOLDER.findall(source)) != Counter(_PLACEHOLDER.findall(translation)):
+        yield ERROR, f"placeholders differ: the source has {sorted(set(_PLACEHOLDER.findall(source)))}, keep them exactly (e.g. %(date)s)"
+
+
+# --- warnings ---------------------------------------------------------------
+
+_DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
+# Doubled words that the grammar allows ("…, die die Muskeln …", "that that").
+GRAMMATICAL_DOUBLES = {"de": {"die", "der", "das", "den", "dem"}, "en": {"that", "had"}, "nl": {"die", "dat"}}
+LONG_IDENTICAL = 40
+
+
+@message_check("identical")
+def identical(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
+    """A long translation equal to its source was probably copied, not translated."""
+    if translation == source and len(_strip_links(source).strip()) >= LONG_IDENTICAL:
+        yield WARNING, "the translation is identical to the source; translate it (or confirm it needs none)"
+
+
+@message_check("whitespace")
+def whitespace(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
+    """Leading or trailing white space that the source does not have."""
+    if source[: len(source) - len(source.lstrip())] != translation[: len(translation) - len(translation.lstrip())]:
+        yield WARNING, "leading white space differs from the source"
+    if source[len(source.rstrip()):] != translation[len(translation.rstrip()):]:
+        yield WARNING, "trailing white space differs from the source"
+
+
+@message_check("doubled-word")
+def doubled_word(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
+    allowed = GRAMMATICAL_DOUBLES.get(rules.locale.split("-")[0], set())
+    for match in _DOUBLED.finditer(translation):
+        if match.group(1).lower() not in allowed and not _DOUBLED.search(source):
+            yield WARNING, f"doubled word '{match.group(0)}'"
+
+
+def _strip_links(text: str) -> str:
+    """The prose of a message: without link targets, autolinks and code."""
+    return re.sub(r"\]\([^)]*\)|<[^>]*>|`[^`]*`", "", text)
+
+
+def check_message(source: str, translation: str, rules: LocaleRules) -> Iterator[tuple[str, str, str]]:
+    """(check name, severity, message) for every problem of one translation."""
+    for name, function in MESSAGE_CHECKS.items():
+        for severity, message in function(source, translation, rules):
+            yield name, severity, message

@@ -1,0 +1,133 @@
+"""The checks over whole catalogues and built pages: in sync with the content,
+complete enough to publish, and carrying the approved disclaimer.
+
+Pure functions over parsed data; ``pipeline.check`` reads the files and turns
+what these return into findings with file and line.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import lxml.html
+
+from .catalog import Store, Unit, is_translated, message_units, msgstr_line, unit_key
+from .extract import DISCLAIMER_CONTEXT
+from .model import Message
+from .render import render_inline
+
+HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$)|content-visibility\s*:\s*hidden", re.I)
+HIDING_ANCESTORS = {"template", "noscript", "head"}
+
+
+@dataclass(slots=True, frozen=True)
+class Problem:
+    check: str
+    severity: str
+    message: str
+    line: int | None = None
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def wording_difference(expected: str, actual: str) -> str:
+    """The words that differ, e.g. ``"keine" became "nicht immer eine"``."""
+    want, got = expected.split(), actual.split()
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, want, got, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        old, new = " ".join(want[a1:a2]), " ".join(got[b1:b2])
+        parts.append(f'"{old}" became "{new}"' if old and new else f'"{old}" is missing' if old else f'"{new}" was added')
+    return "; ".join(parts[:4]) + (" …" if len(parts) > 4 else "")
+
+
+# --- sync ---------------------------------------------------------------------
+
+
+def sync(messages: list[Message], store: Store) -> Iterator[Problem]:
+    """The catalogue holds exactly the messages the content has now."""
+    active = {unit_key(unit): unit for unit in message_units(store)}
+    wanted = {message.key for message in messages}
+    missing = [m for m in messages if m.key not in active]
+    stale = [unit for key, unit in active.items() if key not in wanted]
+    if missing:
+        yield Problem("sync", "error", f"{len(missing)} message(s) of the content are missing (first: \"{_short(missing[0].msgid)}\"): run make update")
+    for unit in stale:
+        yield Problem("sync", "error", f"\"{_short(unit.source)}\" is no longer in the content but still active: run make update", unit.line_number)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = normalize(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- completeness ---------------------------------------------------------------
+
+
+def unfinished(messages: list[Message], store: Store | None) -> list[tuple[Message, Unit | None]]:
+    """Messages not published in this locale: untranslated or fuzzy."""
+    active = {unit_key(unit): unit for unit in message_units(store)} if store is not None else {}
+    return [(m, active.get(m.key)) for m in messages if not (active.get(m.key) is not None and is_translated(active[m.key]))]
+
+
+# --- disclaimer -------------------------------------------------------------------
+
+
+def disclaimer_entry(store: Store, approved: str) -> Iterator[Problem]:
+    """site.po's disclaimer is translated, not fuzzy, and the approved wording."""
+    entry = next((u for u in message_units(store) if u.getcontext() == DISCLAIMER_CONTEXT), None)
+    if entry is None:
+        yield Problem("disclaimer", "error", 'no disclaimer entry (msgctxt "disclaimer"): run make update')
+        return
+    line = msgstr_line(entry)
+    if not entry.target:
+        yield Problem("disclaimer", "error", "the disclaimer is not translated: use the approved wording from site.yaml", line)
+    elif entry.isfuzzy():
+        yield Problem("disclaimer", "error", "the disclaimer is marked fuzzy: confirm the approved wording from site.yaml and remove the fuzzy flag", line)
+    if entry.target and normalize(entry.target) != normalize(approved):
+        yield Problem("disclaimer", "error", f"the disclaimer differs from the approved wording in site.yaml: {wording_difference(approved, entry.target)}", line)
+
+
+def approved_text(wording: str) -> str:
+    """What a reader sees of the approved Markdown wording."""
+    return normalize(lxml.html.fromstring(f"<p>{render_inline(wording)}</p>").text_content())
+
+
+def built_page(html: bytes, expected_text: str, source_text: str, stylesheet: str = "") -> Iterator[Problem]:
+    """A built page shows exactly one visible disclaimer with the approved text."""
+    document = lxml.html.fromstring(html.decode("utf-8", errors="replace"))  # pages are written as UTF-8
+    asides = document.xpath('//aside[contains(concat(" ", normalize-space(@class), " "), " disclaimer ")]')
+    if not asides:
+        yield Problem("disclaimer", "error", 'the page has no <aside class="disclaimer">: rebuild with make build')
+        return
+    if len(asides) > 1:
+        yield Problem("disclaimer", "error", f'the page has {len(asides)} <aside class="disclaimer">, it must have exactly one')
+    aside = asides[0]
+    text = normalize(aside.text_content())
+    if text != expected_text:
+        if text == source_text and source_text != expected_text:
+            yield Problem("disclaimer", "error", "the page shows the source-language disclaimer: translate the disclaimer in site.po with the approved wording")
+        else:
+            yield Problem("disclaimer", "error", f"the page's disclaimer differs from the approved wording: {wording_difference(expected_text, text)}")
+    hidden = _hidden_by(aside, stylesheet + "".join(document.xpath("//style/text()")))
+    if hidden:
+        yield Problem("disclaimer", "error", f"the disclaimer is hidden ({hidden}): it must be visible on every page")
+
+
+def _hidden_by(aside, css: str) -> str | None:
+    for element in [aside, *aside.iterancestors()]:
+        if element.tag in HIDING_ANCESTORS:
+            return f"inside <{element.tag}>"
+        if element.get("hidden") is not None:
+            return f"hidden attribute on <{element.tag}>"
+        if HIDING_STYLE.search(element.get("style") or ""):
+            return f"style=\"{element.get('style')}\" on <{element.tag}>"
+    for selector, body in re.findall(r"([^{}]*)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
+        if ("disclaimer" in selector or re.search(r"(^|[\s,>+~])aside\b", selector)) and HIDING_STYLE.search(body):
+            return f"CSS rule '{normalize(selector)}'"
+    return None

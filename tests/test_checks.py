@@ -1,0 +1,155 @@
+"""Each check with catalogues or pages that fail it and ones that pass it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from locpipe import catalog
+from locpipe.checks import LocaleRules, check_message
+from locpipe.errors import CatalogError
+from locpipe.model import Message
+from locpipe.site_checks import approved_text, built_page, disclaimer_entry, sync, unfinished
+
+DE = LocaleRules("en", "de", {"IU": ["I.E."]})
+CHECKS = FIXTURES / "check"
+
+
+# --- message checks: (check, msgid, msgstr, expected problems of that check) ---------------
+MESSAGE_CASES = [
+    ("markup", "See [the guide](../a.md) and **this**.", "Siehe [den Leitfaden](../a.md) und **dies**.", []),
+    ("markup", "See [the guide](../a.md).", "Siehe [den Leitfaden](../b.md).",
+     ["link target '../a.md' is missing from the translation; keep it exactly",
+      "the translation adds link target '../b.md', which the source does not have"]),
+    ("markup", "Use `mg` here.", "Nutze `Milligramm` hier.",
+     ["code span 'mg' is missing from the translation; keep it exactly",
+      "the translation adds code span 'Milligramm', which the source does not have"]),
+    ("markup", "A **bold** claim.", "Eine **fette Aussage.", ["the source has 1 strong (**…**) span(s), the translation 0: check the markers are balanced"]),
+    ("markup", "An *emphasis*.", "Eine Betonung.", ["the source has 1 emphasis (*…*) span(s), the translation 0: check the markers are balanced"]),
+    ("markup", "![A diagram](a.png)", "![Ein Diagramm](b.png)",
+     ["image 'a.png' is missing from the translation; keep it exactly", "the translation adds image 'b.png', which the source does not have"]),
+    ("markup", "Hello.", "Hallo <script>alert(1)</script>.",
+     ["raw HTML '<script>' in the translation: translations must not carry markup",
+      "raw HTML '</script>' in the translation: translations must not carry markup"]),
+    ("markup", "Hello.", "Hallo &lt;script&gt;.",
+     ["character reference '&lt;' in the translation: write the character itself",
+      "character reference '&gt;' in the translation: write the character itself"]),
+    ("markup", "Hello.", 'Hallo <img src=x onerror="alert(1)">.',
+     ["raw HTML '<img src=x onerror=\"alert(1)\">' in the translation: translations must not carry markup"]),
+    ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 mg täglich)", []),
+    ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 30–400 mg täglich)", ['"300–400 mg" became "30–400 mg"']),
+    ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 g täglich)", ['"300–400 mg" became "300–400 g"']),
+    ("numbers", "Potassium: 2,000–3,000 mg/day", "Kalium: 2.000–3.000 mg/Tag", []),
+    ("numbers", "Potassium: 2,000–3,000 mg/day", "Kalium: 2,000–3,000 mg/Tag", ['"2,000–3,000 mg" became "2,000–3,000 mg"']),
+    ("numbers", "Vitamin D: 800–2,000 IU/day", "Vitamin D: 800–2.000 I.E./Tag", []),
+    ("numbers", "70% of patients", "70 % der Patienten", []),
+    ("numbers", "a dose of 2.5 mg", "eine Dosis von 2,5 mg", []),
+    ("numbers", "within 14 days", "innerhalb von Tagen", ['"14" is missing from the translation']),
+    ("numbers", "Vitamins B1, B6 and B12", "Vitamine B1, B6 und B12", []),
+    ("placeholders", "Published on %(date)s", "Veröffentlicht am %(date)s", []),
+    ("placeholders", "Published on %(date)s", "Veröffentlicht am %(datum)s",
+     ["placeholders differ: the source has ['date'], keep them exactly (e.g. %(date)s)"]),
+    ("identical", "Magnesium is one of the most effective natural solutions.", "Magnesium ist eine der wirksamsten natürlichen Lösungen.", []),
+    ("identical", "Magnesium is one of the most effective natural solutions.", "Magnesium is one of the most effective natural solutions.",
+     ["the translation is identical to the source; translate it (or confirm it needs none)"]),
+    ("identical", "Link: <https://www.bmj.com/content/364/bmj.l1234>", "Link: <https://www.bmj.com/content/364/bmj.l1234>", []),
+    ("whitespace", "Stress", " Stress", ["leading white space differs from the source"]),
+    ("whitespace", "Stress", "Stress", []),
+    ("doubled-word", "It limits drinks that excite.", "Es begrenzt Getränke, die die Erregung steigern.", []),
+    ("doubled-word", "It calms the nerves.", "Es beruhigt beruhigt die Nerven.", ["doubled word 'beruhigt beruhigt'"]),
+]
+
+
+@pytest.mark.parametrize(("check", "msgid", "msgstr", "expected"), MESSAGE_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(MESSAGE_CASES)])
+def test_message_check(check: str, msgid: str, msgstr: str, expected: list[str]) -> None:
+    rules = DE if check != "placeholders" else LocaleRules("en", "de", python_format=True)
+    found = [message for name, _severity, message in check_message(msgid, msgstr, rules) if name == check]
+    assert found == expected
+
+
+def test_every_registered_message_check_has_a_failing_and_a_passing_case() -> None:
+    from locpipe.checks import MESSAGE_CHECKS
+
+    for name in MESSAGE_CHECKS:
+        outcomes = {bool(case[3]) for case in MESSAGE_CASES if case[0] == name}
+        assert outcomes == {True, False}, name
+
+
+# --- syntax: catalogues beside the error they must give --------------------------------------
+def _expected(name: str) -> list[tuple[str, str]]:
+    rows = (CHECKS / name).read_text(encoding="utf-8").splitlines()
+    return [(row.split(":")[0], row) for row in rows]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), _expected("expected-syntax.txt"))
+def test_syntax(fixture: str, expected: str) -> None:
+    data = (CHECKS / fixture).read_bytes()
+    try:
+        catalog.read_catalog(data, fixture)
+        outcome = fixture
+    except CatalogError as exc:
+        outcome = str(exc)
+    assert outcome == expected
+
+
+# --- sync, completeness and the disclaimer entry ----------------------------------------------
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+def store(entries: str) -> catalog.Store:
+    return catalog.read_catalog((HEADER + entries).encode(), "test.po")
+
+
+MESSAGES = [Message("Stress"), Message("Caffeine")]
+
+
+def test_sync_passes_when_the_catalogue_holds_exactly_the_content() -> None:
+    assert list(sync(MESSAGES, store('msgid "Stress"\nmsgstr ""\n\nmsgid "Caffeine"\nmsgstr ""\n\n#~ msgid "Old"\n#~ msgstr "Alt"\n'))) == []
+
+
+def test_sync_fails_on_missing_and_stale_messages() -> None:
+    problems = list(sync(MESSAGES, store('msgid "Stress"\nmsgstr ""\n\nmsgid "Alcohol"\nmsgstr "Alkohol"\n')))
+    assert [(p.message, p.line) for p in problems] == [
+        ('1 message(s) of the content are missing (first: "Caffeine"): run make update', None),
+        ('"Alcohol" is no longer in the content but still active: run make update', 8),
+    ]
+
+
+def test_completeness_counts_untranslated_and_fuzzy_as_unfinished() -> None:
+    catalogue = store('msgid "Stress"\nmsgstr "Stress"\n\n#, fuzzy\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
+    assert [m.msgid for m, _unit in unfinished(MESSAGES, catalogue)] == ["Caffeine"]
+    catalogue = store('msgid "Stress"\nmsgstr "Stress"\n\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
+    assert unfinished(MESSAGES, catalogue) == []
+
+
+APPROVED = "**Keine Beratung.** Frag eine Ärztin."
+DISCLAIMER_ENTRY = 'msgctxt "disclaimer"\nmsgid "**No advice.** Ask a doctor."\nmsgstr "{}"\n'
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    (DISCLAIMER_ENTRY.format(APPROVED), []),
+    (DISCLAIMER_ENTRY.format("**Keine  Beratung.**\\n Frag eine Ärztin."), []),  # white space is normalized
+    (DISCLAIMER_ENTRY.format("**Keine Beratung.** Frag eventuell eine Ärztin."),
+     ['the disclaimer differs from the approved wording in site.yaml: "eventuell" was added']),
+    ("#, fuzzy\n" + DISCLAIMER_ENTRY.format(APPROVED),
+     ["the disclaimer is marked fuzzy: confirm the approved wording from site.yaml and remove the fuzzy flag"]),
+    (DISCLAIMER_ENTRY.format(""), ["the disclaimer is not translated: use the approved wording from site.yaml"]),
+    ('msgid "Other"\nmsgstr "Andere"\n', ['no disclaimer entry (msgctxt "disclaimer"): run make update']),
+], ids=["approved", "whitespace", "softened", "fuzzy", "empty", "absent"])
+def test_disclaimer_entry(entry: str, expected: list[str]) -> None:
+    assert [p.message for p in disclaimer_entry(store(entry), APPROVED)] == expected
+
+
+# --- built pages ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("fixture", "expected"), _expected("expected-built.txt"))
+def test_built_page(fixture: str, expected: str) -> None:
+    problems = list(built_page((CHECKS / fixture).read_bytes(), approved_text(APPROVED), approved_text("**No advice.** Ask a doctor.")))
+    outcome = fixture + "".join(f": {p.message}" for p in problems)
+    assert outcome == expected
+
+
+def test_built_page_hidden_by_the_site_stylesheet() -> None:
+    problems = list(built_page((CHECKS / "built-pass.html").read_bytes(), approved_text(APPROVED), "", "aside.disclaimer{visibility: hidden}"))
+    assert [p.message for p in problems] == ["the disclaimer is hidden (CSS rule 'aside.disclaimer'): it must be visible on every page"]

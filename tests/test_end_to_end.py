@@ -1,0 +1,112 @@
+"""The shipped site end to end: it updates to itself, builds, and passes check;
+each way of tampering with it makes check fail and name the file."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_site, msgcat_output, msgfmt_check, tree_bytes
+from locpipe import pipeline
+from locpipe.cli import main
+
+DE = "locales/de/LC_MESSAGES"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> Path:
+    """The shipped site, built once for the module (tests copy it before changing it)."""
+    root = copy_site(tmp_path_factory.mktemp("shipped"))
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def site(shipped: Path, tmp_path: Path) -> Path:
+    root = copy_site(tmp_path / "site", shipped)
+    import shutil
+
+    shutil.copytree(shipped / "build", root / "build")
+    return root
+
+
+def run_check(root: Path, *options: str) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-m", "locpipe", "--root", str(root), "check", *options],
+                          capture_output=True, text=True)
+    assert "Traceback" not in done.stderr
+    return done.returncode, done.stdout
+
+
+def test_shipped_catalogues_are_up_to_date_and_as_gettext_writes_them(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "s")
+    before = tree_bytes(root / "locales")
+    pipeline.update(pipeline.load_site(root))
+    assert tree_bytes(root / "locales") == before, "run 'make update' and commit the result"
+    for path in (root / "locales").rglob("*.po*"):
+        assert msgcat_output(path) == path.read_bytes(), path
+        if path.suffix == ".po":
+            result = msgfmt_check(path)
+            assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_shipped_site_passes_check_with_no_finding(shipped: Path) -> None:
+    code, out = run_check(shipped, "--built", "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["findings"] == []
+    assert report["stats"]["de"] == {"total": 203, "translated": 203, "fuzzy": 0, "untranslated": 0, "words_left": 0, "percent": 100.0}
+
+
+def test_german_pages_are_german_with_the_approved_disclaimer(shipped: Path) -> None:
+    html = (shipped / "build/de/conditions/twitching.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in html
+    assert "<h1>Muskelzucken</h1>" in html
+    assert html.count('<aside class="disclaimer"') == 1
+    assert "<strong>Hinweis: Kein medizinischer Rat</strong> Unsere Blogbeiträge dienen ausschließlich" in html
+    assert 'lang="en"' not in html.split("<body>")[1].replace('hreflang="en" lang="en"', "")
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+TAMPERING = {
+    "disclaimer word changed": (f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine", "disclaimer"),
+    "disclaimer fuzzy": (f"{DE}/site.po", 'msgctxt "disclaimer"', '#, fuzzy\nmsgctxt "disclaimer"', "disclaimer"),
+    "dose changed": (f"{DE}/articles/why-does-my-muscle-twitch.po", 'msgstr "**Magnesiumcitrat:** 300–400', 'msgstr "**Magnesiumcitrat:** 30–400', "numbers"),
+    "unit changed": (f"{DE}/articles/why-does-my-muscle-twitch.po", "300–400 mg/Tag", "300–400 g/Tag", "numbers"),
+    "link target changed": (f"{DE}/articles/why-does-my-muscle-twitch.po", 'msgstr "Link: <https://www.mayoclinic.org>"', 'msgstr "Link: <https://www.example.com>"', "markup"),
+    "script added": (f"{DE}/conditions/twitching.po", 'msgstr "Stress oder Angst"', 'msgstr "Stress oder Angst<script>alert(1)</script>"', "markup"),
+    "message emptied": (f"{DE}/conditions/twitching.po", 'msgstr "Stress oder Angst"', 'msgstr ""', "completeness"),
+    "disclaimer removed from a built page": ("build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside class="note"', "disclaimer"),
+    "disclaimer hidden on a built page": ("build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside style="display:none" class="disclaimer"', "disclaimer"),
+}
+
+
+@pytest.mark.parametrize("case", TAMPERING, ids=list(TAMPERING))
+def test_tampering_is_caught_and_names_the_file(site: Path, case: str) -> None:
+    relative, old, new, check_id = TAMPERING[case]
+    replace_in(site / relative, old, new)
+    code, out = run_check(site)
+    assert code == 1
+    assert re.search(rf"^{re.escape(relative)}(:\d+)?: error \[{check_id}\]", out, re.M), out
+
+
+def test_github_format_prints_only_workflow_commands(site: Path) -> None:
+    replace_in(site / f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine")
+    code, out = run_check(site, "--format", "github")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ")) for line in lines)
+    assert f"::error file={DE}/site.po,line=" in out
+
+
+def test_check_cannot_run_without_site_yaml(tmp_path: Path) -> None:
+    code, _out = run_check(tmp_path)
+    assert code == 2
