@@ -8,7 +8,7 @@ LOCALE ?=
 LOCALE_ARG := $(if $(LOCALE),--locale $(LOCALE),)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup gettext build extract update check stats test clean
+.PHONY: help setup gettext build extract update check stats test clean init pseudo serve
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -46,6 +46,16 @@ stats: $(INSTALLED) ## translation progress per locale and page
 
 test: $(INSTALLED) gettext ## run the test suite
 	$(BIN)/python -m pytest -q
+
+init: $(INSTALLED) ## add a locale: make init LOCALE=fr
+	@test -n "$(LOCALE)" || { echo "usage: make init LOCALE=fr" >&2; exit 2; }
+	$(LOCPIPE) init $(LOCALE)
+
+pseudo: $(INSTALLED) ## build the pseudo-locale en-XA to find strings that bypass the catalogues
+	$(LOCPIPE) build --pseudo
+
+serve: $(INSTALLED) ## live preview on http://127.0.0.1:8000/ (PORT=8001 for another)
+	$(LOCPIPE) serve --port $(or $(PORT),8000)
 
 clean: ## remove build/ and the build cache
 	rm -rf build .cache

@@ -14,6 +14,7 @@ from .config import SiteConfig, babel_locale
 from .errors import RenderError
 from .extract import SITE_CATALOG
 from .model import Page
+from .pseudo import PSEUDO_LOCALE
 from .render import Translations, disclaimer, format_page_date, page_segments, render_body, render_inline
 from .templates import PACKAGE_TEMPLATES, load, template_dirs
 
@@ -41,19 +42,19 @@ def render_site(
     pages: list[Page],
     catalogues: dict[str, dict[str, Store]],
     locales: list[str],
+    pseudo: bool = False,
 ) -> SiteOutput:
-    """Every page of every locale in ``locales``, their indexes, the language
-    picker, the sitemap and the stylesheet."""
+    """Every page of every locale in ``locales`` (and of the pseudo-locale), their
+    indexes, the language picker, the sitemap and the stylesheet."""
     out = SiteOutput()
     segments_by_page = {page.slug: page_segments(page) for page in pages}
-    for locale in locales:
-        is_source = locale == config.source_locale
+    for locale in locales + ([PSEUDO_LOCALE] if pseudo else []):
         stores = catalogues.get(locale, {})
-        ui = Translations.identity() if is_source else Translations.from_store(stores.get(SITE_CATALOG))
+        ui = _translations(config, locale, stores.get(SITE_CATALOG))
         index = f"build/{locale}/index.html"
         entries = []
         for page in pages:
-            translations = Translations.identity() if is_source else Translations.from_store(stores.get(page.slug))
+            translations = _translations(config, locale, stores.get(page.slug))
             path = output_path(locale, page.slug)
             body = render_body(page, segments_by_page[page.slug], translations, config.source_locale)
             fields = _fields(config, page, translations)
@@ -61,7 +62,7 @@ def render_site(
             context.update(fields)
             context.update(
                 body=Markup(body),
-                date=format_page_date(page.fields.get("date"), locale),
+                date=format_page_date(page.fields.get("date"), _formatting_locale(config, locale)),
                 canonical=f"{config.base_url}/{locale}/{page.slug}.html",
             )
             out.files[path] = _render(config.root, "page.html", context)
@@ -84,6 +85,19 @@ def render_site(
     return out
 
 
+def _translations(config: SiteConfig, locale: str, store: Store | None) -> Translations:
+    if locale == config.source_locale:
+        return Translations.identity()
+    if locale == PSEUDO_LOCALE:
+        return Translations.pseudo()
+    return Translations.from_store(store)
+
+
+def _formatting_locale(config: SiteConfig, locale: str) -> str:
+    """Babel has no data for the pseudo-locale: it formats like the source."""
+    return config.source_locale if locale == PSEUDO_LOCALE else locale
+
+
 def _fields(config: SiteConfig, page: Page, translations: Translations) -> dict:
     """Front-matter values for the template, translated where they are messages."""
     fields: dict = {"description": None, "ingredients": None, "ingredients_intro": None}
@@ -104,7 +118,7 @@ def _common(config: SiteConfig, locale: str, path: str, ui: Translations, same_p
         "site_name": config.name,
         "locale": locale,
         "source_locale": config.source_locale,
-        "text_direction": babel_locale(locale).text_direction,
+        "text_direction": babel_locale(_formatting_locale(config, locale)).text_direction,
         "to_root": to_root,
         "home_href": _relative(path, f"build/{locale}/index.html"),
         "disclaimer": notice,

@@ -6,7 +6,12 @@ import sys
 from pathlib import Path
 
 from . import pipeline, report
+from .config import babel_locale
 from .errors import LocpipeError
+from .fsio import site_lock
+from .init_locale import init_locale
+from .report import format_error
+from .serve import serve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,12 +34,21 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Render the static site of every locale into build/.")
     build.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     build.add_argument("--strict", action="store_true", help="fail when a locale is under publish.min_translated")
+    build.add_argument("--pseudo", action="store_true", help="also build the pseudo-locale en-XA (never published)")
 
     check = commands.add_parser("check", help="the CI gate: sync, completeness, markup, numbers, disclaimer",
                                 description="Check every catalogue (and the built pages) of every locale; exit 1 on any error.")
     check.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="how to print the findings")
     check.add_argument("--built", action="store_true", help="also check build/ (done anyway when build/ exists)")
+
+    init = commands.add_parser("init", help="add a locale: site.yaml plus a catalogue for every page",
+                               description="Add LOCALE to site.yaml and create its catalogues; list what it needs to publish.")
+    init.add_argument("locale", metavar="LOCALE", help="a locale code Babel knows, e.g. fr, pt-BR")
+
+    serve = commands.add_parser("serve", help="serve build/ on 127.0.0.1, rebuilding and reloading on every save",
+                                description="Live preview: serve build/, watch content/, locales/, site.yaml and the templates, rebuild and reload.")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
 
     stats = commands.add_parser("stats", help="translation progress per locale and page",
                                 description="Per locale and catalogue: translated, fuzzy, untranslated, percent, words left.")
@@ -44,8 +58,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _locales(site: pipeline.Site, chosen: list[str] | None) -> list[str] | None:
-    from .config import babel_locale
-
     for code in chosen or []:
         babel_locale(code, "--locale")
         if code not in site.config.locales:
@@ -54,7 +66,8 @@ def _locales(site: pipeline.Site, chosen: list[str] | None) -> list[str] | None:
 
 
 def _extract(site: pipeline.Site, args: argparse.Namespace) -> int:
-    result = pipeline.extract(site)
+    with site_lock(site.root):
+        result = pipeline.extract(site)
     print(f"extracted {result.messages} messages from {result.catalogues} catalogues ({len(result.written)} written)")
     return 0
 
@@ -76,7 +89,7 @@ def _update(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
-    result = pipeline.build(site, _locales(site, args.locale))
+    result = pipeline.build(site, _locales(site, args.locale), pseudo=args.pseudo)
     minimum = site.config.min_translated
     status = 0
     for locale, percent in result.percent.items():
@@ -120,7 +133,23 @@ def _stats(site: pipeline.Site, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"extract": _extract, "update": _update, "build": _build, "check": _check, "stats": _stats}
+def _init(site: pipeline.Site, args: argparse.Namespace) -> int:
+    result = init_locale(site.root, args.locale)
+    created = [path for path in result.update.written if path.startswith(f"locales/{args.locale}/")]
+    print(f"added '{args.locale}' to site.yaml and created {len(created)} catalogue(s) in locales/{args.locale}/LC_MESSAGES/")
+    if result.needs:
+        print(f"before '{args.locale}' can publish, it needs:")
+        for need in result.needs:
+            print(f"  - {need}")
+    return 0
+
+
+def _serve(site: pipeline.Site, args: argparse.Namespace) -> int:
+    serve(site.root, args.port)
+    return 0
+
+
+COMMANDS = {"serve": _serve, "extract": _extract, "update": _update, "build": _build, "check": _check, "stats": _stats, "init": _init}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,13 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("locpipe: interrupted", file=sys.stderr)
         return 130
-
-
-def format_error(exc: LocpipeError) -> str:
-    where = exc.path or "locpipe"
-    if exc.path and exc.line:
-        where += f":{exc.line}"
-    return f"{where}: error: {exc.message}"
 
 
 if __name__ == "__main__":

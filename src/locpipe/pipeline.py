@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.messages.plurals import get_plural
 
 from . import catalog, site_checks
-from .build import output_path, render_site
+from .build import language_name, output_path, render_site
 from .checks import LocaleRules, check_message
 from .catalog import Store
 from .config import SiteConfig, babel_locale, load_config
@@ -25,7 +25,7 @@ from .merge import MergeReport, TranslationMemory, merge
 from .model import Finding, Message, Page
 from .site_checks import approved_text, normalize, wording_difference
 from .stats import Counts, locale_stats
-from .templates import template_strings
+from .templates import load, template_strings
 
 TEMPLATES_DIR = "locales/templates"
 
@@ -252,9 +252,9 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def build(site: Site, locales: list[str] | None = None) -> BuildResult:
-    """Render every locale into ``build/``; a file whose bytes did not change is
-    not rewritten."""
+def build(site: Site, locales: list[str] | None = None, pseudo: bool = False) -> BuildResult:
+    """Render every locale into ``build/`` (with ``pseudo``, also ``build/en-XA/``);
+    a file whose bytes did not change is not rewritten."""
     started = time.perf_counter()
     chosen = locales or site.config.locales
     catalogues = {locale: existing_catalogues(site.root, locale) for locale in chosen if locale != site.config.source_locale}
@@ -262,7 +262,7 @@ def build(site: Site, locales: list[str] | None = None) -> BuildResult:
     result = BuildResult(pages=len(site.pages), locales=list(chosen))
     for locale, stores in catalogues.items():
         result.percent[locale] = locale_stats(wanted, stores)[0].percent
-    output = render_site(site.config, site.pages, catalogues, chosen)
+    output = render_site(site.config, site.pages, catalogues, chosen, pseudo)
     with site_lock(site.root):
         for relative, data in output.files.items():
             if write_if_changed(site.root / relative, data):
@@ -406,9 +406,6 @@ def stats(site: Site) -> tuple[dict[str, Counts], dict[str, dict[str, Counts]]]:
 
 def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, dict[str, Counts]]) -> str:
     """build/status.html: a bar per catalogue and locale, for a coordinator."""
-    from .build import language_name
-    from .templates import load
-
     locales = []
     for locale, per in pages.items():
         rows = [

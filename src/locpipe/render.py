@@ -19,6 +19,7 @@ from .config import SiteConfig, babel_locale
 from .extract import DISCLAIMER_CONTEXT
 from .markdown import parser, translation_parser
 from .model import Page, Segment
+from .pseudo import pseudo_translate
 from .segment import i18n_comment, segments
 
 
@@ -40,6 +41,7 @@ class Translations:
 
     strings: dict[tuple[str | None, str], str]
     source_locale: bool = False
+    transform: Callable[[str], str] | None = None  # the pseudo-locale's
 
     @classmethod
     def from_store(cls, store: Store | None) -> "Translations":
@@ -51,9 +53,15 @@ class Translations:
     def identity(cls) -> "Translations":
         return cls({}, source_locale=True)
 
+    @classmethod
+    def pseudo(cls) -> "Translations":
+        return cls({}, transform=pseudo_translate)
+
     def get(self, msgid: str, context: str | None = None) -> str | None:
         if self.source_locale:
             return msgid
+        if self.transform is not None:
+            return self.transform(msgid)
         return self.strings.get((context, msgid))
 
     def text(self, msgid: str, context: str | None = None) -> Text:

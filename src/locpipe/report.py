@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import json
 
+from .errors import LocpipeError
 from .model import Finding
 from .stats import Counts
+
+
+def format_error(exc: LocpipeError) -> str:
+    """One line, the way compilers print errors: ``path:line: error: message``."""
+    where = exc.path or "locpipe"
+    if exc.path and exc.line:
+        where += f":{exc.line}"
+    return f"{where}: error: {exc.message}"
 
 
 def text_report(findings: list[Finding], stats: dict[str, Counts]) -> tuple[str, str]:

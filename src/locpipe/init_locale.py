@@ -1,0 +1,61 @@
+"""``locpipe init LOCALE``: a new locale in one command."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from .config import CONFIG_NAME, babel_locale
+from .errors import ConfigError
+from .fsio import site_lock, write_atomic
+from .pipeline import Site, UpdateResult, catalogue_messages, existing_catalogues, load_site, update
+from .stats import locale_stats
+
+
+@dataclass(slots=True)
+class InitResult:
+    locale: str
+    update: UpdateResult
+    needs: list[str] = field(default_factory=list)
+
+
+def add_locale_to_config(text: str, code: str) -> str:
+    """``site.yaml`` with ``code`` appended to ``locales``, keeping its comments,
+    key order, quoting and values (a round trip through ruamel.yaml)."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long wordings such as the disclaimer
+    data = yaml.load(text)
+    data["locales"].append(code)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def init_locale(root: Path, code: str) -> InitResult:
+    site = load_site(root)  # a broken site.yaml or page stops here, before any write
+    babel_locale(code, "LOCALE")
+    if code in site.config.locales:
+        raise ConfigError(f"locale '{code}' is already in locales", CONFIG_NAME, site.config.line_of("locales"))
+    path = root / CONFIG_NAME
+    with site_lock(root):
+        write_atomic(path, add_locale_to_config(path.read_text(encoding="utf-8"), code).encode("utf-8"))
+    site = load_site(root)
+    result = InitResult(code, update(site, [code]))
+    result.needs = publishing_needs(site, code)
+    return result
+
+
+def publishing_needs(site: Site, code: str) -> list[str]:
+    total, _pages = locale_stats(catalogue_messages(site), existing_catalogues(site.root, code))
+    needs = []
+    if total.percent < site.config.min_translated:
+        needs.append(
+            f"translations: {total.untranslated + total.fuzzy} of {total.total} messages ({total.words_left} words) "
+            f"in locales/{code}/LC_MESSAGES/; publish.min_translated is {site.config.min_translated:g}%"
+        )
+    if code not in site.config.disclaimer_approved:
+        needs.append(f"an approved disclaimer: add disclaimer.approved.{code} to site.yaml (a reviewed change)")
+    return needs
