@@ -60,3 +60,20 @@ def test_build_warns_below_min_translated_and_strict_fails(tmp_path: Path) -> No
     assert "warning: locale 'de' is 0% translated, under publish.min_translated (100%)" in done.stderr
     done = run(root, "build", "--strict")
     assert done.returncode == 1 and "error: locale 'de' is 0% translated" in done.stderr
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    import io
+
+    from locpipe.progress import terminal_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert terminal_progress("build", io.StringIO()) is None
+    screen = Terminal()
+    draw = terminal_progress("build", screen)
+    draw(1, 2)
+    draw(2, 2)
+    assert screen.getvalue() == "\rbuild [###############               ] 1/2\rbuild [##############################] 2/2\n"

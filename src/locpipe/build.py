@@ -14,6 +14,7 @@ from .config import SiteConfig, babel_locale
 from .errors import RenderError
 from .extract import SITE_CATALOG
 from .model import Page
+from .progress import Progress
 from .pseudo import PSEUDO_LOCALE
 from .render import Translations, disclaimer, format_page_date, page_segments, render_body, render_inline
 from .templates import PACKAGE_TEMPLATES, load, template_dirs
@@ -43,12 +44,14 @@ def render_site(
     catalogues: dict[str, dict[str, Store]],
     locales: list[str],
     pseudo: bool = False,
+    progress: Progress | None = None,
 ) -> SiteOutput:
     """Every page of every locale in ``locales`` (and of the pseudo-locale), their
     indexes, the language picker, the sitemap and the stylesheet."""
     out = SiteOutput()
     segments_by_page = {page.slug: page_segments(page) for page in pages}
-    for locale in locales + ([PSEUDO_LOCALE] if pseudo else []):
+    every_locale = locales + ([PSEUDO_LOCALE] if pseudo else [])
+    for done, locale in enumerate(every_locale, 1):
         stores = catalogues.get(locale, {})
         ui = _translations(config, locale, stores.get(SITE_CATALOG))
         index = f"build/{locale}/index.html"
@@ -70,6 +73,8 @@ def render_site(
         context = _common(config, locale, index, ui, lambda other: f"build/{other}/index.html")
         context["entries"] = sorted(entries, key=lambda entry: entry["title"].casefold())
         out.files[index] = _render(config.root, "locale_index.html", context)
+        if progress:
+            progress(done, len(every_locale))
     out.files["build/index.html"] = _render(
         config.root,
         "language_picker.html",

@@ -10,6 +10,7 @@ from .config import babel_locale
 from .errors import LocpipeError
 from .fsio import site_lock
 from .init_locale import init_locale
+from .progress import terminal_progress
 from .report import format_error
 from .serve import serve
 
@@ -68,16 +69,18 @@ def _locales(site: pipeline.Site, chosen: list[str] | None) -> list[str] | None:
 def _extract(site: pipeline.Site, args: argparse.Namespace) -> int:
     with site_lock(site.root):
         result = pipeline.extract(site)
-    print(f"extracted {result.messages} messages from {result.catalogues} catalogues ({len(result.written)} written)")
+    print(f"extracted {result.messages} messages from {len(site.pages)} pages into {result.catalogues} templates "
+          f"({len(result.written)} written)")
     return 0
 
 
 def _update(site: pipeline.Site, args: argparse.Namespace) -> int:
     locales = _locales(site, args.locale)
-    result = pipeline.update(site, [code for code in locales or site.config.target_locales if code != site.config.source_locale], use_memory=not args.no_memory)
+    chosen = [code for code in locales or site.config.target_locales if code != site.config.source_locale]
+    result = pipeline.update(site, chosen, use_memory=not args.no_memory, progress=terminal_progress("update"))
     r = result.report
     print(
-        f"updated {len(locales or site.config.target_locales)} locale(s) in {result.seconds:.2f} s: "
+        f"updated {len(chosen)} locale(s) in {result.seconds:.2f} s: "
         f"{r.kept} kept, {r.fuzzy} fuzzy, {r.from_memory} from memory, {r.untranslated} untranslated, "
         f"{r.obsoleted} made obsolete; {len(result.written)} file(s) written"
     )
@@ -89,7 +92,7 @@ def _update(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
-    result = pipeline.build(site, _locales(site, args.locale), pseudo=args.pseudo)
+    result = pipeline.build(site, _locales(site, args.locale), pseudo=args.pseudo, progress=terminal_progress("build"))
     minimum = site.config.min_translated
     status = 0
     for locale, percent in result.percent.items():

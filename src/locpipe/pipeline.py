@@ -23,6 +23,7 @@ from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import site_lock, write_atomic, write_if_changed
 from .merge import MergeReport, TranslationMemory, merge
 from .model import Finding, Message, Page
+from .progress import Progress
 from .site_checks import approved_text, normalize, wording_difference
 from .stats import Counts, locale_stats
 from .templates import load, template_strings
@@ -180,13 +181,16 @@ def locale_header(site: Site, locale: str, old: Store | None, source: str, pot_d
     return fields, comment
 
 
-def update(site: Site, locales: list[str] | None = None, use_memory: bool = True) -> UpdateResult:
+def update(site: Site, locales: list[str] | None = None, use_memory: bool = True, progress: Progress | None = None) -> UpdateResult:
     started = time.perf_counter()
+    chosen = locales or site.config.target_locales
     with site_lock(site.root):
         result = UpdateResult(extracted=extract(site))
         wanted = catalogue_messages(site)
-        for locale in locales or site.config.target_locales:
+        for done, locale in enumerate(chosen, 1):
             _update_locale(site, locale, wanted, result, use_memory)
+            if progress:
+                progress(done, len(chosen))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -252,7 +256,7 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def build(site: Site, locales: list[str] | None = None, pseudo: bool = False) -> BuildResult:
+def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, progress: Progress | None = None) -> BuildResult:
     """Render every locale into ``build/`` (with ``pseudo``, also ``build/en-XA/``);
     a file whose bytes did not change is not rewritten."""
     started = time.perf_counter()
@@ -262,7 +266,7 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False) ->
     result = BuildResult(pages=len(site.pages), locales=list(chosen))
     for locale, stores in catalogues.items():
         result.percent[locale] = locale_stats(wanted, stores)[0].percent
-    output = render_site(site.config, site.pages, catalogues, chosen, pseudo)
+    output = render_site(site.config, site.pages, catalogues, chosen, pseudo, progress)
     with site_lock(site.root):
         for relative, data in output.files.items():
             if write_if_changed(site.root / relative, data):

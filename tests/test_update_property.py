@@ -1,0 +1,80 @@
+"""Property: whatever editors do to the English pages, ``update`` never loses a
+translation: each one is still active, fuzzy with its previous msgid, or obsolete."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from locpipe import catalog, pipeline
+from sites import make_site, page
+
+WORDS = "magnesium calms irritated nerves stress sleep caffeine twitching muscle dose daily relief calcium".split()
+sentence = st.lists(st.sampled_from(WORDS), min_size=3, max_size=9).map(lambda w: " ".join(w).capitalize() + ".")
+paragraphs = st.lists(sentence, min_size=1, max_size=8, unique=True)
+
+
+@st.composite
+def edits(draw, original: list[str]) -> list[str]:
+    """A sequence of editors' changes: change a word, delete, add, move, split, merge."""
+    blocks = list(original)
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["change", "delete", "add", "move", "split", "merge"]))
+        i = draw(st.integers(0, max(0, len(blocks) - 1)))
+        if kind == "change" and blocks:
+            words = blocks[i].rstrip(".").split()
+            words[draw(st.integers(0, len(words) - 1))] = draw(st.sampled_from(WORDS))
+            blocks[i] = " ".join(words) + "."
+        elif kind == "delete" and len(blocks) > 1:
+            blocks.pop(i)
+        elif kind == "add":
+            blocks.insert(i, draw(sentence))
+        elif kind == "move" and blocks:
+            blocks.insert(draw(st.integers(0, len(blocks) - 1)), blocks.pop(i))
+        elif kind == "split" and blocks and len(blocks[i].split()) > 3:
+            words = blocks[i].rstrip(".").split()
+            cut = len(words) // 2
+            blocks[i : i + 1] = [" ".join(words[:cut]) + ".", " ".join(words[cut:]).capitalize() + "."]
+        elif kind == "merge" and i + 1 < len(blocks):
+            blocks[i : i + 2] = [blocks[i].rstrip(".") + " " + blocks[i + 1][0].lower() + blocks[i + 1][1:]]
+    return list(dict.fromkeys(blocks))
+
+
+def all_msgstrs(root: Path) -> dict[str, str]:
+    """msgstr → how it survives ("active", "fuzzy", "obsolete") across the locale."""
+    found: dict[str, str] = {}
+    for path in (root / "locales/de").rglob("*.po"):
+        for unit in catalog.read_catalog(path.read_bytes(), str(path)).units:
+            if unit.isheader() or not unit.target:
+                continue
+            state = "obsolete" if unit.isobsolete() else "fuzzy" if unit.isfuzzy() else "active"
+            if state == "fuzzy":
+                assert unit.prev_source, f"fuzzy without #| previous msgid: {unit.source!r}"
+            found.setdefault(unit.target, state)
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), original=paragraphs, rename=st.booleans())
+def test_update_never_loses_a_translation(data, original: list[str], rename: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = make_site(Path(folder), {"a.md": page("Title", *original), "b.md": page("Other", "Unrelated text.")})
+        pipeline.update(pipeline.load_site(root))
+        path = root / "locales/de/LC_MESSAGES/a.po"
+        store = catalog.read_catalog(path.read_bytes(), "a.po")
+        for unit in catalog.message_units(store):
+            unit.target = f"DE[{unit.source}]"
+        path.write_bytes(catalog.serialize(store))
+        before = set(all_msgstrs(root))
+
+        edited = data.draw(edits(original))
+        (root / "content/a.md").unlink()
+        (root / "content" / ("renamed.md" if rename else "a.md")).write_text(page("Title", *edited), encoding="utf-8")
+        pipeline.update(pipeline.load_site(root))
+
+        after = all_msgstrs(root)
+        assert before <= set(after), f"lost: {before - set(after)}"
+        if rename:
+            assert (root / "locales/de/LC_MESSAGES/renamed.po").exists()
