@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -38,14 +39,63 @@ def _rewrite_page_links(state: StateCore) -> None:
                     child.attrSet("href", page_link_to_html(href))
 
 
+# Identical blocks (a site's shared paragraphs, and every untranslated message)
+# are parsed and rendered once per process; the caches are bounded.
+CACHE_LIMIT = 20_000
+
+
+class _BoundedCache(dict):
+    def remember(self, key, value):
+        if len(self) >= CACHE_LIMIT:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def _memoized_inline(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, sharing the children of identical texts.
+    Pages with link reference definitions are parsed as they are."""
+    cache: _BoundedCache = state.md.inline_cache
+    references = state.env.get("references") if isinstance(state.env, dict) else None
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        children = None if references else cache.get(token.content)
+        if children is None:
+            children = []
+            state.md.inline.parse(token.content, state.md, state.env, children)
+            if not references:
+                cache.remember(token.content, children)
+        token.children = children
+
+
+class _CachingRenderer(RendererHTML):
+    """Renders each shared list of inline children once (they are never mutated
+    after parsing, and the cache keeps them alive, so identity is a safe key)."""
+
+    def __init__(self, parser=None):
+        super().__init__(parser)
+        self._inline_html = _BoundedCache()
+
+    def renderInline(self, tokens, options, env) -> str:
+        cached = self._inline_html.get(id(tokens))
+        if cached is not None and cached[0] is tokens:
+            return cached[1]
+        html = super().renderInline(tokens, options, env)
+        self._inline_html.remember(id(tokens), (tokens, html))
+        return html
+
+
 def _dialect() -> MarkdownIt:
     md = (
-        MarkdownIt("commonmark", {"typographer": False, "linkify": False})
+        MarkdownIt("commonmark", {"typographer": False, "linkify": False}, renderer_cls=_CachingRenderer)
         .enable(["table", "strikethrough"])
         .use(front_matter_plugin)
         .use(deflist_plugin)
     )
     md.core.ruler.push("page_links", _rewrite_page_links)
+    md.core.ruler.at("inline", _memoized_inline)
+    md.inline_cache = _BoundedCache()
     return md
 
 
