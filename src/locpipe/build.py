@@ -1,9 +1,10 @@
-"""The static site of every locale, as bytes by output path. No file I/O here:
-``pipeline`` reads the catalogues and writes what this returns."""
+"""Rendering the site: pure functions from parsed pages and translations to the
+bytes of each output file. ``pipeline`` reads the inputs, runs these (in worker
+processes for many pages) and writes what they return."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
@@ -12,16 +13,25 @@ from markupsafe import Markup
 from .catalog import Store
 from .config import SiteConfig, babel_locale
 from .errors import RenderError
-from .extract import SITE_CATALOG
 from .model import Page
-from .progress import Progress
 from .pseudo import PSEUDO_LOCALE
-from .render import Translations, disclaimer, format_page_date, page_segments, render_body, render_inline
+from .render import Text, Translations, disclaimer, format_page_date, page_segments, render_body, render_inline
 from .templates import PACKAGE_TEMPLATES, load, template_dirs
 
+
 @dataclass(slots=True)
-class SiteOutput:
-    files: dict[str, bytes] = field(default_factory=dict)
+class PageEntry:
+    """What the locale's index and the progress count need of one rendered page."""
+
+    title: str
+    title_fallback: bool
+    description: str | None
+    description_fallback: bool
+    total: int
+    translated: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 def output_path(locale: str, slug: str) -> str:
@@ -34,48 +44,57 @@ def language_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _relative(from_output: str, to_output: str) -> str:
-    return posixpath.relpath(to_output, posixpath.dirname(from_output))
+def translations_for(config: SiteConfig, locale: str, store: Store | None) -> Translations:
+    if locale == config.source_locale:
+        return Translations.identity()
+    if locale == PSEUDO_LOCALE:
+        return Translations.pseudo()
+    return Translations.from_store(store)
 
 
-def render_site(
-    config: SiteConfig,
-    pages: list[Page],
-    catalogues: dict[str, dict[str, Store]],
-    locales: list[str],
-    pseudo: bool = False,
-    progress: Progress | None = None,
-) -> SiteOutput:
-    """Every page of every locale in ``locales`` (and of the pseudo-locale), their
-    indexes, the language picker, the sitemap and the stylesheet."""
-    out = SiteOutput()
-    segments_by_page = {page.slug: page_segments(page) for page in pages}
-    every_locale = locales + ([PSEUDO_LOCALE] if pseudo else [])
-    for done, locale in enumerate(every_locale, 1):
-        stores = catalogues.get(locale, {})
-        ui = _translations(config, locale, stores.get(SITE_CATALOG))
-        index = f"build/{locale}/index.html"
-        entries = []
-        for page in pages:
-            translations = _translations(config, locale, stores.get(page.slug))
-            path = output_path(locale, page.slug)
-            body = render_body(page, segments_by_page[page.slug], translations, config.source_locale)
-            fields = _fields(config, page, translations)
-            context = _common(config, locale, path, ui, lambda other: output_path(other, page.slug))
-            context.update(fields)
-            context.update(
-                body=Markup(body),
-                date=format_page_date(page.fields.get("date"), _formatting_locale(config, locale)),
-                canonical=f"{config.base_url}/{locale}/{page.slug}.html",
-            )
-            out.files[path] = _render(config.root, "page.html", context)
-            entries.append({"href": _relative(index, path), "title": fields["title"], "description": fields["description"]})
-        context = _common(config, locale, index, ui, lambda other: f"build/{other}/index.html")
-        context["entries"] = sorted(entries, key=lambda entry: entry["title"].casefold())
-        out.files[index] = _render(config.root, "locale_index.html", context)
-        if progress:
-            progress(done, len(every_locale))
-    out.files["build/index.html"] = _render(
+def render_page(config: SiteConfig, page: Page, locale: str, translations: Translations, ui: Translations) -> tuple[bytes, PageEntry]:
+    path = output_path(locale, page.slug)
+    segments = page_segments(page)
+    fields = _fields(config, page, translations)
+    context = _common(config, locale, path, ui, lambda other: output_path(other, page.slug))
+    context.update(fields)
+    context.update(
+        body=Markup(render_body(page, segments, translations, config.source_locale)),
+        date=format_page_date(page.fields.get("date"), _formatting_locale(config, locale)),
+        canonical=f"{config.base_url}/{locale}/{page.slug}.html",
+    )
+    messages = {segment.msgid for segment in segments} | {
+        value for name in config.translatable_fields for value in _values(page.fields.get(name))
+    }
+    title, description = fields["title"], fields["description"]
+    entry = PageEntry(
+        title=str(title),
+        title_fallback=title.fallback,
+        description=None if description is None else str(description),
+        description_fallback=bool(description is not None and description.fallback),
+        total=len(messages),
+        translated=sum(1 for msgid in messages if translations.get(msgid) is not None),
+    )
+    return _render(config.root, "page.html", context), entry
+
+
+def render_locale_index(config: SiteConfig, locale: str, ui: Translations, entries: dict[str, PageEntry]) -> bytes:
+    index = f"build/{locale}/index.html"
+    context = _common(config, locale, index, ui, lambda other: f"build/{other}/index.html")
+    listed = [
+        {
+            "href": _relative(index, output_path(locale, slug)),
+            "title": Text.of(entry.title, entry.title_fallback),
+            "description": None if entry.description is None else Text.of(entry.description, entry.description_fallback),
+        }
+        for slug, entry in entries.items()
+    ]
+    context["entries"] = sorted(listed, key=lambda item: (item["title"].casefold(), item["href"]))
+    return _render(config.root, "locale_index.html", context)
+
+
+def render_language_picker(config: SiteConfig) -> bytes:
+    return _render(
         config.root,
         "language_picker.html",
         {
@@ -85,17 +104,36 @@ def render_site(
             "alternates": _alternates(config, lambda code: f"build/{code}/index.html"),
         },
     )
-    out.files["build/sitemap.xml"] = _render(config.root, "sitemap.xml", {"urls": _sitemap(config, pages)})
-    out.files["build/style.css"] = _stylesheet(config.root)
-    return out
 
 
-def _translations(config: SiteConfig, locale: str, store: Store | None) -> Translations:
-    if locale == config.source_locale:
-        return Translations.identity()
-    if locale == PSEUDO_LOCALE:
-        return Translations.pseudo()
-    return Translations.from_store(store)
+def render_sitemap(config: SiteConfig, slugs: list[str]) -> bytes:
+    urls = []
+    targets = [lambda code: f"build/{code}/index.html"] + [
+        (lambda slug: lambda code: output_path(code, slug))(slug) for slug in slugs
+    ]
+    for same_page_in in targets:
+        alternates = _alternates(config, same_page_in)
+        urls.extend({"loc": alternate["href"], "alternates": alternates} for alternate in alternates[:-1])
+    return _render(config.root, "sitemap.xml", {"urls": urls})
+
+
+def stylesheet(root: Path) -> bytes:
+    for folder in template_dirs(root):
+        if (folder / "style.css").is_file():
+            return (folder / "style.css").read_bytes()
+    return (PACKAGE_TEMPLATES / "style.css").read_bytes()
+
+
+def _relative(from_output: str, to_output: str) -> str:
+    return posixpath.relpath(to_output, posixpath.dirname(from_output))
+
+
+def _values(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [item for item in value if item.strip()]
+    return []
 
 
 def _formatting_locale(config: SiteConfig, locale: str) -> str:
@@ -145,26 +183,8 @@ def _alternates(config: SiteConfig, same_page_in) -> list[dict]:
     return alternates
 
 
-def _sitemap(config: SiteConfig, pages: list[Page]) -> list[dict]:
-    urls = []
-    for same_page_in in [lambda code: f"build/{code}/index.html"] + [
-        (lambda slug: lambda code: output_path(code, slug))(page.slug) for page in pages
-    ]:
-        alternates = _alternates(config, same_page_in)
-        for alternate in alternates[:-1]:
-            urls.append({"loc": alternate["href"], "alternates": alternates})
-    return urls
-
-
 def _render(root: Path, name: str, context: dict) -> bytes:
     try:
         return load(root, name).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}", f"templates/{name}") from None
-
-
-def _stylesheet(root: Path) -> bytes:
-    for folder in template_dirs(root):
-        if (folder / "style.css").is_file():
-            return (folder / "style.css").read_bytes()
-    return (PACKAGE_TEMPLATES / "style.css").read_bytes()

@@ -104,7 +104,8 @@ def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             status = 1 if args.strict else status
-    print(f"built {result.pages} pages × {len(result.locales)} locales in {result.seconds:.2f} s ({len(result.written)} file(s) written)")
+    print(f"built {result.pages} pages × {len(result.locales)} locales in {result.seconds:.2f} s "
+          f"({result.rendered} page(s) rendered, {len(result.written)} file(s) written)")
     return status
 
 

@@ -1,7 +1,9 @@
 """Reading the English pages under ``content/``: front matter and Markdown body."""
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
+import unicodedata
 from pathlib import Path
 
 from .config import SiteConfig
@@ -51,6 +53,8 @@ def parse_page(path: str, data: bytes, translatable_fields: tuple[str, ...] = ("
     env: dict = {}
     tokens = parser().parse(text, env)
     if not tokens or tokens[0].type != "front_matter":
+        if text.split("\n", 1)[0].rstrip() == "---":
+            raise ContentError("the front matter opened here is never closed: end it with a '---' line", source, 1)
         raise ContentError("no front matter: start the page with '---', a 'title:' line and '---'", source, 1)
     front = tokens.pop(0)
     try:
@@ -75,6 +79,9 @@ def _check_fields(fields: dict, lines: dict[str, int], source: str, translatable
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             continue
         raise ContentError(f"front matter '{name}' must be text or a list of texts", source, lines.get(name))
+    date = fields.get("date")
+    if date is not None and not isinstance(date, dt.date):
+        raise ContentError(f"front matter 'date' must be a date written YYYY-MM-DD, not {date!r}", source, lines.get("date"))
 
 
 def _check_links(path: str, tokens: list, source: str) -> None:
@@ -95,10 +102,18 @@ def _refuse_collisions(paths: list[str]) -> None:
     for path in paths:
         if path in RESERVED_PAGES:
             raise ContentError(f"this name is reserved: it would overwrite {RESERVED_PAGES[path]}", f"{CONTENT_DIR}/{path}")
-        folded = path.casefold()
+        folded = unicodedata.normalize("NFC", path).casefold()  # macOS stores names decomposed (NFD)
         if folded in seen:
             raise ContentError(
                 f"writes the same output as {CONTENT_DIR}/{seen[folded]} on a case-insensitive file system",
                 f"{CONTENT_DIR}/{path}",
             )
         seen[folded] = path
+
+
+def checked_page_paths(root: Path) -> list[str]:
+    """The pages' paths, refusing ones that would write the same output, without
+    parsing them (a build parses only the pages that changed)."""
+    paths = page_paths(root)
+    _refuse_collisions(paths)
+    return paths

@@ -14,16 +14,19 @@ from .errors import LockError
 LOCK_PATH = ".cache/locpipe.lock"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and an atomic rename: a run
-    killed at any moment leaves the file either old and whole or new and whole."""
+    killed at any moment leaves the file either old and whole or new and whole.
+    ``durable`` also survives a power cut (fsync): for translators' work, not for
+    pages that a build can write again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
@@ -32,14 +35,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     """Quiet output: an unchanged file is not rewritten (its mtime stays)."""
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    write_atomic(path, data)
+    write_atomic(path, data, durable)
     return True
 
 

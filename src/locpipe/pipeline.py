@@ -4,8 +4,12 @@ config → content → extract (``.pot``) → update (``.po``) → build (HTML) 
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,37 +17,57 @@ from pathlib import Path
 from babel.messages.plurals import get_plural
 
 from . import catalog, site_checks
-from .build import language_name, output_path, render_site
+from .build import (
+    PageEntry,
+    language_name,
+    output_path,
+    render_language_picker,
+    render_locale_index,
+    render_page,
+    render_sitemap,
+    stylesheet,
+    translations_for,
+)
 from .checks import LocaleRules, check_message
 from .catalog import Store
 from .config import SiteConfig, babel_locale, load_config
-from .content import load_pages
-from .errors import CatalogError
+from .content import CONTENT_DIR, checked_page_paths, load_pages, parse_page
+from .errors import CatalogError, LocpipeError
 from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import site_lock, write_atomic, write_if_changed
 from .merge import MergeReport, TranslationMemory, merge
 from .model import Finding, Message, Page
 from .progress import Progress
 from .site_checks import approved_text, normalize, wording_difference
-from .stats import Counts, locale_stats
-from .templates import load, template_strings
+from .pseudo import PSEUDO_LOCALE
+from .stats import Counts, catalogue_counts, locale_stats
+from .templates import load, template_dirs, template_strings
 
 TEMPLATES_DIR = "locales/templates"
 
 
-@dataclass(slots=True)
+@dataclass
 class Site:
+    """A site's configuration and pages; pages are parsed when first needed."""
+
     config: SiteConfig
-    pages: list[Page]
+    page_paths: list[str]
+    _pages: list[Page] | None = field(default=None, repr=False)
 
     @property
     def root(self) -> Path:
         return self.config.root
 
+    @property
+    def pages(self) -> list[Page]:
+        if self._pages is None:
+            self._pages = load_pages(self.config)
+        return self._pages
+
 
 def load_site(root: Path) -> Site:
     config = load_config(root)
-    return Site(config, load_pages(config))
+    return Site(config, checked_page_paths(root))
 
 
 def template_path(slug: str) -> str:
@@ -246,33 +270,170 @@ def _renamed_pages(old: dict[str, Store], wanted: dict) -> dict[str, str]:
 
 # --- build ---------------------------------------------------------------
 
+BUILD_MANIFEST = ".cache/build-manifest.json"
+PARALLEL_FROM = 40  # pages; fewer render faster in one process than a pool starts
+RENDERING_MODULES = ("build.py", "render.py", "markdown.py", "segment.py", "pseudo.py", "templates.py")
+
 
 @dataclass(slots=True)
 class BuildResult:
     pages: int = 0
     locales: list[str] = field(default_factory=list)
+    rendered: int = 0  # pages rendered (the others were unchanged)
     written: list[str] = field(default_factory=list)
     percent: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
 
+def _fingerprint(*parts: bytes | str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _shared_inputs(root: Path) -> str:
+    """Everything every page depends on: site.yaml, the templates and stylesheet,
+    and locpipe's own rendering code."""
+    parts: list[bytes | str] = [_read(root / "site.yaml")]
+    for folder in template_dirs(root):
+        for path in sorted(folder.glob("*")):
+            parts += [path.name, _read(path)]
+    package = Path(__file__).parent
+    parts += [_read(package / name) for name in RENDERING_MODULES]
+    return _fingerprint(*parts)
+
+
 def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Render every locale into ``build/`` (with ``pseudo``, also ``build/en-XA/``);
-    a file whose bytes did not change is not rewritten."""
+    """Render every locale into ``build/`` (with ``pseudo``, also ``build/en-XA/``).
+
+    Only pages whose inputs changed (the page, its catalogue, the locale's
+    ``site.po``, ``site.yaml``, the templates) are rendered again, in worker
+    processes when there are many; an unchanged file is never rewritten.
+    """
     started = time.perf_counter()
-    chosen = locales or site.config.locales
-    catalogues = {locale: existing_catalogues(site.root, locale) for locale in chosen if locale != site.config.source_locale}
-    wanted = catalogue_messages(site)
-    result = BuildResult(pages=len(site.pages), locales=list(chosen))
-    for locale, stores in catalogues.items():
-        result.percent[locale] = locale_stats(wanted, stores)[0].percent
-    output = render_site(site.config, site.pages, catalogues, chosen, pseudo, progress)
-    with site_lock(site.root):
-        for relative, data in output.files.items():
-            if write_if_changed(site.root / relative, data):
-                result.written.append(relative)
+    config, root = site.config, site.root
+    chosen = list(locales or config.locales)
+    every = chosen + ([PSEUDO_LOCALE] if pseudo else [])
+    slugs = [path[: -len(".md")] for path in site.page_paths]
+    result = BuildResult(pages=len(slugs), locales=chosen)
+    with site_lock(root):
+        shared = _shared_inputs(root)
+        site_po = {locale: _read(root / catalog_path(locale, SITE_CATALOG)) for locale in every}
+        keys: dict[str, str] = {}
+        for slug in slugs:
+            page_bytes = _read(root / CONTENT_DIR / f"{slug}.md")
+            for locale in every:
+                keys[f"{locale}/{slug}"] = _fingerprint(shared, locale, page_bytes, _read(root / catalog_path(locale, slug)), site_po[locale])
+        manifest = _load_manifest(root)
+        dirty = sorted({
+            name.split("/", 1)[1] for name, key in keys.items()
+            if manifest.get(name, {}).get("key") != key or not (root / f"build/{name}.html").is_file()
+        })
+        for name, entry, written in _render_pages(root, dirty, every, progress):
+            manifest[name] = {"key": keys[name], "entry": entry}
+            result.written.extend(written)
+        result.rendered = len(dirty)
+        for name in [name for name in manifest if name.split("/", 1)[0] in every and name not in keys]:
+            output = root / f"build/{name}.html"  # a page that left content/
+            if output.is_file():
+                output.unlink()
+                result.written.append(f"build/{name}.html")
+            del manifest[name]
+        result.written += _write_site_files(site, every, slugs, manifest)
+        write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
+    for locale in chosen:
+        if locale != config.source_locale:
+            result.percent[locale] = _percent(site, locale, [PageEntry(**manifest[f"{locale}/{slug}"]["entry"]) for slug in slugs])
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _load_manifest(root: Path) -> dict:
+    try:
+        manifest = json.loads((root / BUILD_MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Progress | None):
+    """(``locale/slug``, index entry, files written) for every page and locale,
+    rendered by every core when there are many pages."""
+    workers = min(os.cpu_count() or 1, max(1, len(slugs) // PARALLEL_FROM))
+    chunks = [slugs[i::workers * 4] for i in range(workers * 4)] if workers > 1 else [slugs]
+    done = 0
+    if workers == 1:
+        outcomes = (render_chunk(str(root), chunk, locales) for chunk in chunks)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        outcomes = pool.map(render_chunk, [str(root)] * len(chunks), chunks, [locales] * len(chunks))
+    try:
+        for rendered, error in outcomes:
+            if error is not None:
+                raise LocpipeError(*error)
+            yield from rendered
+            done += 1
+            if progress:
+                progress(done, len(chunks))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def render_chunk(root: str, slugs: list[str], locales: list[str]) -> tuple[list, tuple | None]:
+    """Worker: parse, render and write some pages in every locale. Errors come
+    back as data (message, path, line): exceptions do not cross processes intact."""
+    try:
+        site_root = Path(root)
+        config = load_config(site_root)
+        ui = {locale: translations_for(config, locale, read_catalog_file(site_root, catalog_path(locale, SITE_CATALOG)))
+              for locale in locales}
+        rendered = []
+        for slug in slugs:
+            page = parse_page(f"{slug}.md", (site_root / CONTENT_DIR / f"{slug}.md").read_bytes(), config.translatable_fields)
+            for locale in locales:
+                store = None if locale in (config.source_locale, PSEUDO_LOCALE) else read_catalog_file(site_root, catalog_path(locale, slug))
+                data, entry = render_page(config, page, locale, translations_for(config, locale, store), ui[locale])
+                written = [output_path(locale, slug)] if write_if_changed(site_root / output_path(locale, slug), data, durable=False) else []
+                rendered.append((f"{locale}/{slug}", entry.as_dict(), written))
+        return rendered, None
+    except LocpipeError as exc:
+        return [], (exc.message, exc.path, exc.line)
+
+
+def _write_site_files(site: Site, locales: list[str], slugs: list[str], manifest: dict) -> list[str]:
+    """The locale indexes, the language picker, the sitemap and the stylesheet,
+    from the manifest's entries: no page is parsed for them."""
+    config, root = site.config, site.root
+    files = {}
+    for locale in locales:
+        ui = translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG)) if locale in config.target_locales else None)
+        entries = {slug: PageEntry(**manifest[f"{locale}/{slug}"]["entry"]) for slug in slugs}
+        files[f"build/{locale}/index.html"] = render_locale_index(config, locale, ui, entries)
+    files["build/index.html"] = render_language_picker(config)
+    files["build/sitemap.xml"] = render_sitemap(config, slugs)
+    files["build/style.css"] = stylesheet(root)
+    return [relative for relative, data in files.items() if write_if_changed(root / relative, data, durable=False)]
+
+
+def _percent(site: Site, locale: str, entries: list[PageEntry]) -> float:
+    """Published share of the locale's messages: pages plus site.po."""
+    site_counts = catalogue_counts(site_messages(site.config, template_strings(site.root)),
+                                   read_catalog_file(site.root, catalog_path(locale, SITE_CATALOG)))
+    total = site_counts.total + sum(entry.total for entry in entries)
+    translated = site_counts.translated + sum(entry.translated for entry in entries)
+    return round(100.0 * translated / total, 1) if total else 100.0
 
 
 # --- check ---------------------------------------------------------------
