@@ -8,7 +8,7 @@ LOCALE ?=
 LOCALE_ARG := $(if $(LOCALE),--locale $(LOCALE),)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup gettext build extract update check stats test clean init pseudo serve
+.PHONY: help setup gettext build extract update check stats test clean init pseudo serve bench
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -56,6 +56,9 @@ pseudo: $(INSTALLED) ## build the pseudo-locale en-XA to find strings that bypas
 
 serve: $(INSTALLED) ## live preview on http://127.0.0.1:8000/ (PORT=8001 for another)
 	$(LOCPIPE) serve --port $(or $(PORT),8000)
+
+bench: $(INSTALLED) gettext ## benchmark on a synthetic site (BENCH_PAGES=2000, BENCH_RUNS=3)
+	$(BIN)/python benchmarks/bench.py --pages $(or $(BENCH_PAGES),2000) --runs $(or $(BENCH_RUNS),3) $(if $(BENCH_MEMORY_PAGES),--memory-pages $(BENCH_MEMORY_PAGES),)
 
 clean: ## remove build/ and the build cache
 	rm -rf build .cache

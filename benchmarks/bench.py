@@ -1,0 +1,244 @@
+"""``make bench``: locpipe's steps on a synthetic site, each against a floor
+measured in the same run (machines are noisy; ratios travel, seconds do not).
+
+The floor is bare markdown-it-py rendering every page body once per locale in
+one process. Every step runs as the real command, several times; the table
+shows medians of wall and CPU time (workers included) and their ratio to the
+floor's. Results go to benchmarks/results.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import generate  # noqa: E402
+
+HERE = Path(__file__).parent
+LOCPIPE = [sys.executable, "-m", "locpipe"]
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(root: Path, *args: str) -> tuple[float, float]:
+    """(wall, CPU) of one locpipe command, its worker processes included."""
+    cpu = cpu_of_children()
+    started = time.perf_counter()
+    done = subprocess.run([*LOCPIPE, "--root", str(root), *args], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1) or "Traceback" in done.stderr:
+        raise SystemExit(f"locpipe {' '.join(args)} failed:\n{done.stderr}")
+    return wall, cpu_of_children() - cpu
+
+
+def median_of(runs: int, prepare, measure) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(runs):
+        prepare()
+        wall, cpu = measure()
+        walls.append(wall)
+        cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def floor(root: Path, locales: int) -> tuple[float, float]:
+    """Bare markdown-it-py: read and render every page body once per locale."""
+    md = MarkdownIt("commonmark", {"typographer": False, "linkify": False}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin).use(deflist_plugin)
+    started, cpu = time.perf_counter(), time.process_time()
+    for path in sorted((root / "content").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for _ in range(locales):
+            md.render(text)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def snapshot(root: Path, into: Path) -> None:
+    if into.exists():
+        shutil.rmtree(into)
+    for name in ("content", "locales"):
+        shutil.copytree(root / name, into / name)
+
+
+def restore(root: Path, saved: Path) -> None:
+    for name in ("content", "locales"):
+        shutil.rmtree(root / name)
+        shutil.copytree(saved / name, root / name)
+
+
+def edit_paragraphs(root: Path, share: float) -> int:
+    """Change one word in every ``1/share``-th paragraph; returns how many."""
+    step, edited, seen = round(1 / share), 0, 0
+    for path in sorted((root / "content").rglob("*.md")):
+        front, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+        blocks = body.split("\n\n")
+        for i, block in enumerate(blocks):
+            if re.match(r"[A-Z][a-z]+ ", block):
+                seen += 1
+                if seen % step == 0:
+                    blocks[i] = re.sub(r"\b([a-z]{4,})\b", r"\1ly", block, count=1)
+                    edited += blocks[i] != block
+        path.write_text(front + "\n---\n" + "\n\n".join(blocks), encoding="utf-8")
+    return edited
+
+
+def msgmerge_file_by_file(root: Path) -> tuple[float, float, int]:
+    """GNU msgmerge --previous over every catalogue, as a baseline for update."""
+    templates = root / "locales/templates"
+    out = Path(tempfile.mkdtemp())
+    cpu, started, matched = cpu_of_children(), time.perf_counter(), 0
+    for po in sorted((root / "locales/de/LC_MESSAGES").rglob("*.po")):
+        relative = po.relative_to(root / "locales/de/LC_MESSAGES")
+        merged = out / relative
+        merged.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(merged), str(po), str(templates / relative.with_suffix(".pot"))], check=True)
+    wall, cpu = time.perf_counter() - started, cpu_of_children() - cpu
+    for merged in out.rglob("*.po"):
+        matched += merged.read_text(encoding="utf-8").count("\n#| msgid ")
+    shutil.rmtree(out)
+    return wall, cpu, matched
+
+
+def fuzzy_with_previous(root: Path) -> int:
+    return sum(p.read_text(encoding="utf-8").count("\n#| msgid ") for p in (root / "locales/de/LC_MESSAGES").rglob("*.po"))
+
+
+def peak_rss_mb(command: list[str]) -> float:
+    """Largest resident size of the command and its workers together, sampled."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+
+    def tree_rss(pid: int) -> int:
+        total, pending = 0, [pid]
+        while pending:
+            current = pending.pop()
+            try:
+                status = Path(f"/proc/{current}/status").read_text()
+                total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) if "VmRSS" in status else 0
+                for task in Path(f"/proc/{current}/task").iterdir():
+                    pending += [int(c) for c in (task / "children").read_text().split()]
+            except (FileNotFoundError, ProcessLookupError, AttributeError):
+                pass
+        return total
+
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.05)
+    return peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory-pages", type=int, default=0, help="also measure peak memory of a full build at this many pages")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="locpipe-bench-"))
+    root, saved = work / "site", work / "saved"
+    print(f"generating {args.pages} pages …", file=sys.stderr)
+    generate(root, args.pages)
+    snapshot(root, saved)
+    size = sum(p.stat().st_size for p in (root / "content").rglob("*.md"))
+    locales = 2
+
+    rows: dict[str, tuple[float, float]] = {}
+    floors = [floor(root, locales) for _ in range(args.runs)]
+    rows["floor: markdown-it-py, every page once per locale"] = (statistics.median(f[0] for f in floors), statistics.median(f[1] for f in floors))
+
+    def clean_templates():
+        shutil.rmtree(root / "locales/templates", ignore_errors=True)
+
+    rows["extract (all templates written)"] = median_of(args.runs, clean_templates, lambda: run(root, "extract"))
+    rows["update, no change"] = median_of(args.runs, lambda: None, lambda: run(root, "update"))
+
+    edited = 0
+
+    def edit():
+        nonlocal edited
+        restore(root, saved)
+        edited = edit_paragraphs(root, 0.10)
+
+    rows["update after editing 10% of paragraphs"] = median_of(args.runs, edit, lambda: run(root, "update"))
+    ours_matched = fuzzy_with_previous(root)
+    edit()
+    run(root, "extract")
+    merges = [msgmerge_file_by_file(root) for _ in range(args.runs)]
+    gnu_matched = merges[0][2]
+    rows["GNU msgmerge --previous, file by file (same edit)"] = (statistics.median(m[0] for m in merges), statistics.median(m[1] for m in merges))
+    restore(root, saved)
+
+    def clean_build():
+        shutil.rmtree(root / "build", ignore_errors=True)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+
+    rows["full build, both locales"] = median_of(args.runs, clean_build, lambda: run(root, "build"))
+    rows["check (built pages verified)"] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"))
+    rows["no-op rebuild"] = median_of(args.runs, lambda: None, lambda: run(root, "build"))
+    page = sorted((root / "content").rglob("*.md"))[len(list((root / "content").rglob("*.md"))) // 2]
+    original_page = page.read_text(encoding="utf-8")
+    rows["rebuild after editing one page"] = median_of(
+        args.runs, lambda: page.write_text(original_page.replace("muscle", f"muscles{time.time_ns()}", 1), encoding="utf-8"),
+        lambda: run(root, "build"))
+    page.write_text(original_page, encoding="utf-8")
+    po = root / "locales/de/LC_MESSAGES" / page.relative_to(root / "content").with_suffix(".po")
+    original_po = po.read_text(encoding="utf-8")
+    rows["rebuild after editing one German msgstr"] = median_of(
+        args.runs, lambda: po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1).replace(f'msgstr "{time.time_ns()}', 'msgstr "', 0), encoding="utf-8"),
+        lambda: run(root, "build"))
+    po.write_text(original_po, encoding="utf-8")
+    run(root, "build")
+
+    floor_wall, floor_cpu = rows["floor: markdown-it-py, every page once per locale"]
+    table = [f"| step ({args.pages} pages, {size / 1e6:.1f} MB, {locales} locales) | wall s | CPU s | wall × floor | CPU × floor |",
+             "|---|---|---|---|---|"]
+    for name, (wall, cpu) in rows.items():
+        table.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {wall / floor_wall:.2f} | {cpu / floor_cpu:.2f} |")
+    full_wall = rows["full build, both locales"][0]
+    notes = {
+        "edited_paragraphs": edited,
+        "matched_by_locpipe": ours_matched,
+        "matched_by_msgmerge": gnu_matched,
+        "update_vs_msgmerge_wall": rows["update after editing 10% of paragraphs"][0] / rows["GNU msgmerge --previous, file by file (same edit)"][0],
+        "noop_share_of_full_build": rows["no-op rebuild"][0] / full_wall,
+        "one_page_share_of_full_build": rows["rebuild after editing one page"][0] / full_wall,
+        "one_msgstr_share_of_full_build": rows["rebuild after editing one German msgstr"][0] / full_wall,
+        "check_share_of_full_build": rows["check (built pages verified)"][0] / full_wall,
+    }
+    if args.memory_pages:
+        big = work / "big"
+        print(f"generating {args.memory_pages} pages for the memory run …", file=sys.stderr)
+        generate(big, args.memory_pages)
+        notes[f"peak_rss_mb_full_build_{args.memory_pages}_pages"] = peak_rss_mb([*LOCPIPE, "--root", str(big), "build"])
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    print("\n".join(table))
+    print(json.dumps(notes, indent=2))
+    print(f"machine: {machine}")
+    args.out.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "machine": machine, "table": table,
+                                    "seconds": {k: {"wall": v[0], "cpu": v[1]} for k, v in rows.items()}, "notes": notes},
+                                   indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
