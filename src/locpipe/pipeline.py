@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,45 +107,51 @@ def extract(site: Site) -> ExtractResult:
     """Write one ``.pot`` per page plus ``site.pot``; a template whose messages
     did not change is left as it is, ``POT-Creation-Date`` included."""
     result = ExtractResult()
+    changed: dict[str, bytes] = {}
     for slug, (source, messages) in catalogue_messages(site).items():
-        path = site.root / template_path(slug)
-        old_date = _old_creation_date(path)
+        old_date, current = _old_template(site.root / template_path(slug))
         unchanged = catalog.template_bytes(site.config.name, source, messages, old_date or "")
-        if old_date is None or not _same_catalog(path, unchanged):
+        if old_date is None or not _same_entries(current, unchanged, template_path(slug)):
             old_date = creation_date()
-            data = catalog.template_bytes(site.config.name, source, messages, old_date)
-            write_atomic(path, catalog.gnu_layout(data, template_path(slug)))
-            result.written.append(template_path(slug))
+            changed[template_path(slug)] = catalog.template_bytes(site.config.name, source, messages, old_date)
         result.creation_dates[slug] = old_date
         result.catalogues += 1
         result.messages += len(messages)
+    _write_laid_out(site.root, changed)
+    result.written = list(changed)
     return result
 
 
-def _old_creation_date(path: Path) -> str | None:
+def _old_template(path: Path) -> tuple[str | None, bytes]:
+    """The existing template's POT-Creation-Date and bytes (None, b"" if unreadable)."""
     try:
-        store = catalog.read_catalog(path.read_bytes(), str(path))
+        current = path.read_bytes()
+        return catalog.header_fields(catalog.read_catalog(current, str(path))).get("POT-Creation-Date"), current
     except (FileNotFoundError, CatalogError):
-        return None
-    return catalog.header_fields(store).get("POT-Creation-Date")
+        return None, b""
 
 
-def _same_catalog(path: Path, data: bytes) -> bool:
-    """The file on disk holds exactly ``data``'s entries, whatever its line layout."""
+def _same_entries(current: bytes, data: bytes, relative: str) -> bool:
+    """``current`` (a file's bytes) holds exactly ``data``'s entries, whatever its line layout."""
     try:
-        return catalog.relayout(path.read_bytes(), str(path)) == data
-    except (FileNotFoundError, CatalogError):
+        return current == data or catalog.relayout(current, relative) == data
+    except CatalogError:
         return False
 
 
-def write_catalog(root: Path, relative: str, data: bytes) -> bool:
-    """Write a catalogue in GNU gettext's layout unless the file already holds the
-    same entries: a file a gettext tool rewrote stays byte-identical."""
-    path = root / relative
-    if _same_catalog(path, data):
-        return False
-    write_atomic(path, catalog.gnu_layout(data, relative))
-    return True
+def write_catalogs(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Write catalogues in GNU gettext's layout, except files that already hold
+    the same entries (a file a gettext tool rewrote stays byte-identical); GNU
+    msgcat lays out the changed ones, several at a time."""
+    changed = {relative: data for relative, data in outputs.items() if not _same_entries(_read(root / relative), data, relative)}
+    _write_laid_out(root, changed)
+    return list(changed)
+
+
+def _write_laid_out(root: Path, files: dict[str, bytes]) -> None:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for relative, data in zip(files, pool.map(catalog.gnu_layout, files.values(), files.keys())):
+            write_atomic(root / relative, data)
 
 
 # --- update --------------------------------------------------------------
@@ -244,9 +250,7 @@ def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, 
             unit.makeobsolete()
         outputs[catalog_path(locale, slug)] = catalog.serialize(store)
         result.orphaned.append(catalog_path(locale, slug))
-    for relative, data in outputs.items():
-        if write_catalog(site.root, relative, data):
-            result.written.append(relative)
+    result.written += write_catalogs(site.root, outputs)
     for old_path, _new_path in result.renamed:
         if old_path.startswith(f"locales/{locale}/"):
             (site.root / old_path).unlink(missing_ok=True)

@@ -43,6 +43,7 @@ class FuzzyIndex(Generic[T]):
         self._items: list[T] = []
         self._exact: dict[str, int] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)
+        self._indexed = 0  # texts are indexed on the first fuzzy lookup, not when added
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -50,17 +51,18 @@ class FuzzyIndex(Generic[T]):
     def add(self, text: str, item: T) -> None:
         if text in self._exact:
             return
-        position = len(self._texts)
+        self._exact[text] = len(self._texts)
         self._texts.append(text)
         self._items.append(item)
-        self._exact[text] = position
-        for gram in _grams(text):
-            self._postings[gram].append(position)
 
     def best(self, text: str, threshold: float) -> Match[T] | None:
         position = self._exact.get(text)
         if position is not None:
             return Match(text, self._items[position], 1.0)
+        for position in range(self._indexed, len(self._texts)):
+            for gram in _grams(self._texts[position]):
+                self._postings[gram].append(position)
+        self._indexed = len(self._texts)
         grams = _grams(text)
         shared: Counter[int] = Counter()
         for gram in grams:
