@@ -54,15 +54,6 @@ PAGES = [*LOCALE_PAGES, "index.html"]
 GERMAN_ARTICLES = [f"de/{slug}.html" for slug in SLUGS if slug.startswith("articles/")]
 SCREENSHOT_PAGE = "de/conditions/twitching.html"
 # Known defects, shown as strict xfails until src/ is fixed (then the XPASS fails: remove the entry).
-WIDER_THAN_A_PHONE = {
-    f"{locale}/articles/why-does-my-muscle-twitch.html":
-        "the reference list's bare URLs (https://www.sciencedirect.com/science/article/pii/…) do not wrap: "
-        "the page is 621 CSS px wide on a 390 px phone, so the URL runs off the screen and the page pans "
-        "sideways (and zooms out to 63 %); fix: `main { overflow-wrap: break-word; }` in style.css"
-    for locale in LOCALES
-}
-
-
 def locale_of(path: str) -> str:
     return path.split("/")[0] if "/" in path else "en"
 
@@ -271,10 +262,7 @@ WIDER_THAN = """(width) => {
 }"""
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=WIDER_THAN_A_PHONE[path])) if path in WIDER_THAN_A_PHONE else path
-    for path in PAGES
-])
+@pytest.mark.parametrize("path", PAGES)
 def test_page_fits_the_phone_width(tabs: dict[str, Tab], path: str) -> None:
     """A page wider than the phone runs off its screen and pans sideways under the reader's thumb."""
     width = VIEWPORTS["phone"]["viewport"]["width"]
