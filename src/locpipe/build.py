@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -38,6 +39,7 @@ def output_path(locale: str, slug: str) -> str:
     return f"build/{locale}/{slug}.html"
 
 
+@lru_cache(maxsize=None)
 def language_name(locale: str) -> str:
     """The language's own name (CLDR), as readers look for it in a switcher."""
     name = babel_locale(locale).get_display_name(babel_locale(locale))

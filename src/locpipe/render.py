@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel.dates import format_date
 from markupsafe import Markup
@@ -104,8 +105,10 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
     return md.renderer.render(shown, md.options, page.env)
 
 
+@lru_cache(maxsize=64)
 def render_inline(text: str) -> Markup:
-    """Inline Markdown from a catalogue or site.yaml, raw HTML kept as text."""
+    """Inline Markdown from a catalogue or site.yaml (the disclaimer, on every
+    page), raw HTML kept as text."""
     return Markup(translation_parser().renderInline(text).strip())
 
 
