@@ -5,6 +5,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -41,6 +42,8 @@ class SiteConfig:
 
 def babel_locale(code: str, path: str = CONFIG_NAME, line: int | None = None) -> Locale:
     """Babel's locale for a site locale code (``de``, ``pt-BR``), or a clear error."""
+    if "_" in str(code):  # Babel reads pt_BR too, but URLs and hreflang need the BCP 47 form
+        raise ConfigError(f"locale '{code}': write locale codes with a hyphen, as in '{str(code).replace('_', '-')}'", path, line)
     try:
         parsed = Locale.parse(str(code).replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -66,11 +69,16 @@ def suggest_locale(code: str) -> str | None:
 def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_NAME
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"no {CONFIG_NAME} here: run locpipe in a site folder or pass --root DIR", str(path)) from None
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise ConfigError(
+            f"no {CONFIG_NAME} here ({root}): run locpipe in a site folder or pass --root DIR", CONFIG_NAME
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason})", CONFIG_NAME) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"not UTF-8 text ({exc.reason}): save the file as UTF-8", CONFIG_NAME, line) from None
     try:
         data, lines = load_with_lines(text, CONFIG_NAME)
     except LocpipeError as exc:
@@ -92,8 +100,12 @@ class _Reader:
 
     def get(self, key: str, kind: type | tuple, default: Any = ...) -> Any:
         value: Any = self.data
-        for part in key.split("."):
-            if not isinstance(value, dict) or part not in value:
+        parts = key.split(".")
+        for depth, part in enumerate(parts):
+            if not isinstance(value, dict):  # e.g. "publish: 100" where publish.min_translated is meant
+                above = ".".join(parts[:depth])
+                raise self.error(above, f"must be a mapping of settings ({parts[depth]}: …), not {type(value).__name__} {value!r}")
+            if part not in value:
                 if default is ...:
                     raise self.error(key, "is required")
                 return default
@@ -141,11 +153,15 @@ def parse_config(root: Path, data: Any, lines: dict[str, int]) -> SiteConfig:
     disclaimer = read.get("disclaimer.source", str)
     if not disclaimer.strip():
         raise read.error("disclaimer.source", "must not be empty")
+    base_url = read.get("base_url", str)
+    parts = urlsplit(base_url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or base_url != base_url.strip():
+        raise read.error("base_url", f"must be the site's address, http:// or https:// and a host name, not {base_url!r}")
     return SiteConfig(
         root=root,
         source_locale=source,
         locales=list(locales),
-        base_url=read.get("base_url", str).rstrip("/"),
+        base_url=base_url.rstrip("/"),
         min_translated=float(minimum),
         disclaimer_source=disclaimer,
         disclaimer_approved={str(code): wording for code, wording in approved.items()},
