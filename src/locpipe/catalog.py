@@ -46,6 +46,9 @@ def read_catalog(data: bytes, path: str) -> Store:
     """Parse a ``.po``/``.pot`` file, refusing anything gettext would not accept."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    # Windows line ends: gettext reads them, but translate-toolkit would keep the
+    # CR in comments, and the next write would mix line ends.
+    data = data.replace(b"\r\n", b"\n")
     declared = _DECLARED_CHARSET.search(data)
     if declared and declared.group(1).upper() not in (b"UTF-8", b"UTF8", b"CHARSET"):
         raise CatalogError(
@@ -54,6 +57,12 @@ def read_catalog(data: bytes, path: str) -> Store:
             path,
             data.count(b"\n", 0, declared.start()) + 1,
         )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line) from None
+    _refuse_bad_escapes(text, path)
     try:
         store = pypo.pofile(data)
     except PoParseError as exc:
@@ -69,6 +78,29 @@ def read_catalog(data: bytes, path: str) -> Store:
         raise CatalogError('no header entry (msgid ""): restore it or run make update', path, first)
     _refuse_duplicates(store, path)
     return store
+
+
+_STRING_LINE = re.compile(r'^(?:#~\|?\s*|#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
+_ESCAPE = re.compile(r'\\(?:[ntbrfva\\"]|[0-7]|x[0-9A-Fa-f])')
+
+
+def _refuse_bad_escapes(text: str, path: str) -> None:
+    """GNU gettext refuses a backslash before any other character ("invalid
+    control sequence"); translate-toolkit would silently drop it."""
+    for number, line in enumerate(text.split("\n"), 1):
+        start = _STRING_LINE.match(line)
+        if start is None or "\\" not in line:
+            continue
+        index = start.end()
+        while index < len(line) and line[index] != '"':
+            if line[index] == "\\":
+                if not _ESCAPE.match(line, index):
+                    shown = line[index : index + 2]
+                    raise CatalogError(
+                        f"invalid escape sequence '{shown}' in a string: write '\\\\' for a backslash", path, number
+                    )
+                index += 1
+            index += 1
 
 
 def _refuse_duplicates(store: Store, path: str) -> None:
