@@ -93,7 +93,8 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
         for segment in page_segments:
             translated = translations.get(segment.msgid)
             if translated is None:
-                carrier = tokens[segment.carrier_index].copy()
+                original = tokens[segment.carrier_index]
+                carrier = original.copy(attrs=dict(original.attrs))  # copy() shares attrs: never touch the page's
                 carrier.attrSet("lang", source_locale)
                 tokens[segment.carrier_index] = carrier
             elif translated != segment.msgid:
