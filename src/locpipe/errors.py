@@ -15,6 +15,11 @@ class LocpipeError(Exception):
         self.path = path
         self.line = line
 
+    def __reduce__(self):
+        # Exceptions pickle as ``cls(*args)``: keep the file and line when an
+        # error comes back from a worker process.
+        return (self.__class__, (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = self.path or ""
         if where and self.line:

@@ -19,10 +19,28 @@ def template_dirs(root: Path) -> list[Path]:
     return [site, PACKAGE_TEMPLATES] if site.is_dir() else [PACKAGE_TEMPLATES]
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja2's file loader, with a template that is not UTF-8 reported as a
+    template error at the line of its first bad byte (not a ``UnicodeDecodeError``)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            for folder in self.searchpath:
+                path = Path(folder) / template
+                if path.is_file():
+                    line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+                    raise jinja2.TemplateSyntaxError(
+                        "not UTF-8 text: save the template as UTF-8", line, template, str(path)
+                    ) from None
+            raise
+
+
 @lru_cache(maxsize=8)
 def environment(root: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
+        loader=_Loader([str(d) for d in template_dirs(root)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -32,12 +50,26 @@ def environment(root: Path) -> jinja2.Environment:
 
 
 def load(root: Path, name: str) -> jinja2.Template:
+    env = environment(root)
     try:
-        return environment(root).get_template(name)
+        _compile_site_templates(root, env)
+        return env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"template error: {exc.message}", _shown(root, exc.filename), exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template not found: {exc.name}", "templates") from None
+
+
+def _compile_site_templates(root: Path, env: jinja2.Environment) -> None:
+    """Compile every template of the site's own folder (Jinja2 caches them), so a
+    broken ``base.html`` or included part is reported here, by file and line,
+    rather than halfway through rendering the pages that extend it."""
+    site = root / "templates"
+    if not site.is_dir():
+        return
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".xml") and path.is_file():
+            env.get_template(path.relative_to(site).as_posix())
 
 
 def _shown(root: Path, filename: str | None) -> str:
