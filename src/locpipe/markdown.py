@@ -4,6 +4,7 @@ the page unchanged. Links to other pages (``../conditions/twitching.md``) are
 rewritten to the page in the same locale (``../conditions/twitching.html``)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -86,6 +87,16 @@ class _CachingRenderer(RendererHTML):
         return html
 
 
+_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|file|data):")
+
+
+def _safe_link(url: str) -> bool:
+    """markdown-it's own link rule without its exception for ``data:image/…``:
+    no page, translation or disclaimer puts a data:, javascript:, vbscript: or
+    file: URL into a built page (such a link stays text)."""
+    return not _UNSAFE_SCHEME.match(url.strip().lower())
+
+
 def _dialect() -> MarkdownIt:
     md = (
         MarkdownIt("commonmark", {"typographer": False, "linkify": False}, renderer_cls=_CachingRenderer)
@@ -93,6 +104,7 @@ def _dialect() -> MarkdownIt:
         .use(front_matter_plugin)
         .use(deflist_plugin)
     )
+    md.validateLink = _safe_link
     md.core.ruler.push("page_links", _rewrite_page_links)
     md.core.ruler.at("inline", _memoized_inline)
     md.inline_cache = _BoundedCache()
