@@ -8,16 +8,14 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
 from .catalog import Store
 from .config import SiteConfig, babel_locale
-from .errors import RenderError
 from .model import Page
 from .pseudo import PSEUDO_LOCALE
 from .render import Text, Translations, disclaimer, format_page_date, page_segments, render_body, render_inline
-from .templates import PACKAGE_TEMPLATES, load, template_dirs
+from .templates import PACKAGE_TEMPLATES, render, template_dirs
 
 
 @dataclass(slots=True)
@@ -186,7 +184,4 @@ def _alternates(config: SiteConfig, same_page_in) -> list[dict]:
 
 
 def _render(root: Path, name: str, context: dict) -> bytes:
-    try:
-        return load(root, name).render(context).encode("utf-8")
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"template error: {exc}", f"templates/{name}") from None
+    return render(root, name, context).encode("utf-8")

@@ -51,13 +51,20 @@ class InlineStructure:
     code: list[str]
     spans: Counter
     html: list[str]
+    stray: Counter  # delimiters left as text: an unclosed "**" renders as two asterisks
 
 
 def inline_structure(text: str) -> InlineStructure:
     links, images, code, html = [], [], [], []
     spans: Counter = Counter()
+    stray: Counter = Counter()
     for token in parser().parseInline(text)[0].children or []:
-        if token.type == "link_open":
+        if token.type == "text":
+            rest = token.content
+            for marker in ("**", "__", "~~", "*"):
+                stray[marker] += rest.count(marker)
+                rest = rest.replace(marker, "")
+        elif token.type == "link_open":
             links.append(token.meta.get("source_href") or token.attrGet("href"))
         elif token.type == "image":
             images.append(token.attrGet("src"))
@@ -67,7 +74,7 @@ def inline_structure(text: str) -> InlineStructure:
             html.append(token.content)
         elif token.type in ("em_open", "strong_open", "s_open"):
             spans[token.type[: -len("_open")]] += 1
-    return InlineStructure(sorted(links), sorted(images), sorted(code), spans, html)
+    return InlineStructure(sorted(links), sorted(images), sorted(code), spans, html, stray)
 
 
 _SPAN_NAMES = {"em": "emphasis (*…*)", "strong": "strong (**…**)", "s": "strikethrough (~~…~~)"}
@@ -86,6 +93,9 @@ def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Proble
     for name, label in _SPAN_NAMES.items():
         if want.spans[name] != got.spans[name]:
             yield ERROR, f"the source has {want.spans[name]} {label} span(s), the translation {got.spans[name]}: check the markers are balanced"
+    for marker in ("**", "__", "~~", "*"):
+        if got.stray[marker] > want.stray[marker]:
+            yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
     for tag in (Counter(got.html) - Counter(want.html)).elements():
         yield ERROR, f"raw HTML '{tag}' in the translation: translations must not carry markup"
     for entity in (Counter(_ENTITY.findall(translation)) - Counter(_ENTITY.findall(source))).elements():

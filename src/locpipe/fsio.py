@@ -35,6 +35,23 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+def stage_if_changed(path: Path, data: bytes) -> Path | None:
+    """``data`` in a temporary file beside ``path`` (to be renamed over it by
+    ``os.replace`` once every file of a run is ready), or None when ``path``
+    already holds exactly ``data``."""
+    try:
+        if path.read_bytes() == data:
+            return None
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(temporary, 0o644)
+    return Path(temporary)
+
+
 def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     """Quiet output: an unchanged file is not rewritten (its mtime stays)."""
     try:

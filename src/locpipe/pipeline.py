@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,14 +34,14 @@ from .config import SiteConfig, babel_locale, load_config
 from .content import CONTENT_DIR, checked_page_paths, load_pages, parse_page
 from .errors import CatalogError, LocpipeError
 from .extract import SITE_CATALOG, page_messages, site_messages
-from .fsio import site_lock, write_atomic, write_if_changed
+from .fsio import site_lock, stage_if_changed, write_atomic, write_if_changed
 from .merge import MergeReport, TranslationMemory, merge
 from .model import Finding, Message, Page
 from .progress import Progress
 from .site_checks import approved_text, normalize, wording_difference
 from .pseudo import PSEUDO_LOCALE
 from .stats import Counts, catalogue_counts, locale_stats
-from .templates import load, template_dirs, template_strings
+from .templates import render, template_dirs, template_strings
 
 TEMPLATES_DIR = "locales/templates"
 
@@ -343,9 +343,11 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
             name.split("/", 1)[1] for name, key in keys.items()
             if manifest.get(name, {}).get("key") != key or not (root / f"build/{name}.html").is_file()
         })
-        for name, entry, written in _render_pages(root, dirty, every, progress):
+        for name, entry, staged, output in _render_pages(root, dirty, every, progress):
             manifest[name] = {"key": keys[name], "entry": entry}
-            result.written.extend(written)
+            if staged:
+                os.replace(staged, root / output)
+                result.written.append(output)
         result.rendered = len(dirty)
         for name in [name for name in manifest if name.split("/", 1)[0] in every and name not in keys]:
             output = root / f"build/{name}.html"  # a page that left content/
@@ -370,50 +372,64 @@ def _load_manifest(root: Path) -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
-def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Progress | None):
-    """(``locale/slug``, index entry, files written) for every page and locale,
-    rendered by every core when there are many pages."""
+def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Progress | None) -> list[tuple[str, dict, str | None, str]]:
+    """(``locale/slug``, index entry, staged file or None, output path) for every
+    page and locale, rendered by every core when there are many pages. Nothing
+    is in place until every page has rendered: a bad page or catalogue leaves
+    build/ as it was."""
     workers = min(os.cpu_count() or 1, max(1, len(slugs) // PARALLEL_FROM))
     chunks = [slugs[i::workers * 4] for i in range(workers * 4)] if workers > 1 else [slugs]
-    done = 0
+    rendered: list = []
+    errors: list[tuple] = []
     if workers == 1:
         outcomes = (render_chunk(str(root), chunk, locales) for chunk in chunks)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-        outcomes = pool.map(render_chunk, [str(root)] * len(chunks), chunks, [locales] * len(chunks))
-    try:
-        for rendered, error in outcomes:
+        for done, (chunk_rendered, error) in enumerate(outcomes, 1):
+            rendered += chunk_rendered
             if error is not None:
-                raise LocpipeError(*error)
-            yield from rendered
-            done += 1
+                errors.append(error)
+                break
             if progress:
                 progress(done, len(chunks))
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(render_chunk, str(root), chunk, locales) for chunk in chunks]
+            for done, future in enumerate(as_completed(futures), 1):
+                chunk_rendered, error = future.result()
+                rendered += chunk_rendered
+                if error is not None:
+                    errors.append(error)
+                    for pending in futures:
+                        pending.cancel()
+                if progress:
+                    progress(done, len(chunks))
+    if errors:
+        for _name, _entry, staged, _output in rendered:
+            if staged:
+                Path(staged).unlink(missing_ok=True)
+        raise LocpipeError(*min(errors, key=lambda error: (error[1] or "", error[2] or 0)))
+    return rendered
 
 
 def render_chunk(root: str, slugs: list[str], locales: list[str]) -> tuple[list, tuple | None]:
-    """Worker: parse, render and write some pages in every locale. Errors come
-    back as data (message, path, line): exceptions do not cross processes intact."""
+    """Worker: parse and render some pages in every locale, each into a staged
+    temporary file. Errors come back as data (message, path, line), with what
+    was staged so far, so the caller can clean up."""
+    site_root = Path(root)
+    rendered: list = []
     try:
-        site_root = Path(root)
         config = load_config(site_root)
         ui = {locale: translations_for(config, locale, read_catalog_file(site_root, catalog_path(locale, SITE_CATALOG)))
               for locale in locales}
-        rendered = []
         for slug in slugs:
             page = parse_page(f"{slug}.md", (site_root / CONTENT_DIR / f"{slug}.md").read_bytes(), config.translatable_fields)
             for locale in locales:
                 store = None if locale in (config.source_locale, PSEUDO_LOCALE) else read_catalog_file(site_root, catalog_path(locale, slug))
                 data, entry = render_page(config, page, locale, translations_for(config, locale, store), ui[locale])
-                written = [output_path(locale, slug)] if write_if_changed(site_root / output_path(locale, slug), data, durable=False) else []
-                rendered.append((f"{locale}/{slug}", entry.as_dict(), written))
+                staged = stage_if_changed(site_root / output_path(locale, slug), data)
+                rendered.append((f"{locale}/{slug}", entry.as_dict(), str(staged) if staged else None, output_path(locale, slug)))
         return rendered, None
     except LocpipeError as exc:
-        return [], (exc.message, exc.path, exc.line)
+        return rendered, (exc.message, exc.path, exc.line)
 
 
 def _write_site_files(site: Site, locales: list[str], slugs: list[str], manifest: dict) -> list[str]:
@@ -584,6 +600,6 @@ def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, di
             for slug, c in per.items()
         ]
         locales.append({"code": locale, "name": language_name(locale), "total": totals[locale], "rows": rows})
-    data = load(site.root, "status.html").render(site_name=site.config.name, locales=locales).encode("utf-8")
+    data = render(site.root, "status.html", {"site_name": site.config.name, "locales": locales}).encode("utf-8")
     write_if_changed(site.root / "build/status.html", data)
     return "build/status.html"

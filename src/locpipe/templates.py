@@ -2,6 +2,7 @@
 ``templates/`` folder, and the source of the UI strings in ``site.pot``."""
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +59,34 @@ def load(root: Path, name: str) -> jinja2.Template:
         raise RenderError(f"template error: {exc.message}", _shown(root, exc.filename), exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template not found: {exc.name}", "templates") from None
+
+
+def render(root: Path, name: str, context: dict) -> str:
+    """Render a template; any failure inside it (a site's template is input) is an
+    error at the template's file and line, not a traceback."""
+    template = load(root, name)
+    try:
+        return template.render(context)
+    except RenderError:
+        raise
+    except RecursionError:
+        raise RenderError("template error: templates include or extend each other without end",
+                          *_template_frame(root, sys.exc_info()[2])) from None
+    except Exception as exc:
+        raise RenderError(f"template error: {exc}", *_template_frame(root, exc.__traceback__)) from None
+
+
+def _template_frame(root: Path, traceback) -> tuple[str, int | None]:
+    """The innermost template line of a traceback (Jinja2 rewrites its frames to
+    point into the template files)."""
+    folders = {str(folder.resolve()) for folder in template_dirs(root)}
+    found: tuple[str, int | None] = (f"templates", None)
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if str(Path(filename).resolve().parent) in folders:
+            found = (_shown(root, filename), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
 
 
 def _compile_site_templates(root: Path, env: jinja2.Environment) -> None:
