@@ -12,9 +12,9 @@ from markupsafe import Markup
 
 from .catalog import Store
 from .config import SiteConfig, babel_locale
-from .model import Page
+from .model import Page, Segment
 from .pseudo import PSEUDO_LOCALE
-from .render import Text, Translations, disclaimer, format_page_date, page_segments, render_body, render_inline
+from .render import Text, Translations, disclaimer, format_page_date, render_body, render_inline
 from .templates import PACKAGE_TEMPLATES, render, template_dirs
 
 
@@ -52,9 +52,12 @@ def translations_for(config: SiteConfig, locale: str, store: Store | None) -> Tr
     return Translations.from_store(store)
 
 
-def render_page(config: SiteConfig, page: Page, locale: str, translations: Translations, ui: Translations) -> tuple[bytes, PageEntry]:
+def render_page(
+    config: SiteConfig, page: Page, segments: list[Segment], locale: str, translations: Translations, ui: Translations
+) -> tuple[bytes, PageEntry]:
+    """One page in one locale; ``segments`` (the page's messages) are found once
+    for every locale."""
     path = output_path(locale, page.slug)
-    segments = page_segments(page)
     fields = _fields(config, page, translations)
     context = _common(config, locale, path, ui, lambda other: output_path(other, page.slug))
     context.update(fields)
@@ -125,7 +128,15 @@ def stylesheet(root: Path) -> bytes:
 
 
 def _relative(from_output: str, to_output: str) -> str:
-    return posixpath.relpath(to_output, posixpath.dirname(from_output))
+    folder, name = posixpath.split(to_output)
+    up_or_down = _relative_folder(posixpath.dirname(from_output), folder)
+    return name if up_or_down == "." else f"{up_or_down}/{name}"
+
+
+@lru_cache(maxsize=4096)
+def _relative_folder(from_folder: str, to_folder: str) -> str:
+    """A site has few folders and many pages in each: relpath once per pair."""
+    return posixpath.relpath(to_folder, from_folder)
 
 
 def _values(value) -> list[str]:

@@ -82,6 +82,9 @@ def read_catalog(data: bytes, path: str) -> Store:
 
 _STRING_LINE = re.compile(r'^(?:#~\|?\s*|#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
 _ESCAPE = re.compile(r'\\(?:[ntbrfva\\"]|[0-7]|x[0-9A-Fa-f])')
+# Any backslash not starting a valid escape; most catalogues have none, and
+# then no line needs to be looked at.
+_SUSPECT_ESCAPE = re.compile(r'\\(?![ntbrfva\\"0-7]|x[0-9A-Fa-f])')
 
 
 def _refuse_bad_escapes(text: str, path: str) -> None:

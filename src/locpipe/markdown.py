@@ -104,10 +104,14 @@ def _dialect() -> MarkdownIt:
         .use(front_matter_plugin)
         .use(deflist_plugin)
     )
+    # markdown-it's strikethrough rule asks for this option on every inline text;
+    # unset, each lookup raises and catches a KeyError inside OptionsDict.get.
+    md.options["strikethrough_single_tilde"] = False
     md.validateLink = _safe_link
     md.core.ruler.push("page_links", _rewrite_page_links)
     md.core.ruler.at("inline", _memoized_inline)
     md.inline_cache = _BoundedCache()
+    md.translation_cache = _BoundedCache()
     return md
 
 
@@ -122,3 +126,16 @@ def translation_parser() -> MarkdownIt:
     """Parses translated inline text in the same dialect, but raw HTML stays text,
     so no msgstr can put markup or script into a page."""
     return _dialect().disable(["html_inline"])
+
+
+def parse_translation(text: str, env: dict) -> list:
+    """The inline tokens of a translated text. A text shared by many pages (or
+    by every locale's fallback) is parsed once per process, unless the page
+    defines link references, which can change how its text parses."""
+    md = translation_parser()
+    if env.get("references"):
+        return md.parseInline(text, env)[0].children
+    children = md.translation_cache.get(text)
+    if children is None:
+        children = md.translation_cache.remember(text, md.parseInline(text, env)[0].children)
+    return children

@@ -7,6 +7,7 @@ carries it gets ``lang`` of the source locale.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from markupsafe import Markup
 from .catalog import Store, is_translated, message_units
 from .config import SiteConfig, babel_locale
 from .extract import DISCLAIMER_CONTEXT
-from .markdown import parser, translation_parser
+from .markdown import parse_translation, parser, translation_parser
 from .model import Page, Segment
 from .pseudo import pseudo_translate
 from .segment import i18n_comment, segments
@@ -89,7 +90,6 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
     """The page body's HTML in a locale."""
     tokens = list(page.tokens)
     if not translations.source_locale:
-        inline = translation_parser()
         for segment in page_segments:
             translated = translations.get(segment.msgid)
             if translated is None:
@@ -98,8 +98,8 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
                 carrier.attrSet("lang", source_locale)
                 tokens[segment.carrier_index] = carrier
             elif translated != segment.msgid:
-                block = tokens[segment.token_index].copy()
-                block.children = inline.parseInline(translated, page.env)[0].children
+                block = copy.copy(tokens[segment.token_index])  # Token.copy (dataclasses.replace) is slower
+                block.children = parse_translation(translated, page.env)
                 tokens[segment.token_index] = block
     shown = [token for token in tokens if i18n_comment(token) is None]
     md = parser()
