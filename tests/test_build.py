@@ -110,3 +110,15 @@ def test_source_locale_through_identity_catalogue_equals_direct_render(built: Pa
         segments = page_segments(item)
         identity = Translations({(None, s.msgid): s.msgid for s in segments})
         assert render_body(item, segments, identity, "en") == render_body(item, segments, Translations.identity(), "en")
+
+
+def test_a_paragraph_shared_by_pages_renders_the_same_on_each(tmp_path: Path) -> None:
+    """Identical texts share parsed tokens: escapes and entities, which
+    markdown-it joins into the text after parsing, must not pile up page by page."""
+    shared = "Salt &amp; pepper, \\*not\\* emphasis &copy; 2026."
+    root = make_site(tmp_path / "s", {f"p{n}.md": page(f"Page {n}", shared) for n in range(3)})
+    pipeline.build(pipeline.load_site(root))
+    for n in range(3):
+        for locale in ("en", "de"):
+            body = html(root, f"{locale}/p{n}.html").xpath('//*[@class="page-body"]')[0]
+            assert body.text_content().strip() == "Salt & pepper, *not* emphasis © 2026.", (locale, n)

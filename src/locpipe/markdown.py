@@ -54,20 +54,34 @@ class _BoundedCache(dict):
 
 
 def _memoized_inline(state: StateCore) -> None:
-    """markdown-it's core ``inline`` rule, sharing the children of identical texts.
-    Pages with link reference definitions are parsed as they are."""
+    """markdown-it's core ``inline`` rule, skipped for a text parsed before: it
+    gets the children that text ended with (see ``_share_inline``). Pages with
+    link reference definitions are parsed as they are."""
     cache: _BoundedCache = state.md.inline_cache
     references = state.env.get("references") if isinstance(state.env, dict) else None
     for token in state.tokens:
         if token.type != "inline":
             continue
-        children = None if references else cache.get(token.content)
-        if children is None:
-            children = []
-            state.md.inline.parse(token.content, state.md, state.env, children)
-            if not references:
-                cache.remember(token.content, children)
-        token.children = children
+        shared = None if references else cache.get(token.content)
+        if shared is None:
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+        else:
+            token.children = shared
+
+
+def _share_inline(state: StateCore) -> None:
+    """The last core rule: remember each text's children as the rules after
+    ``inline`` left them. Caching them any earlier shares tokens that
+    ``text_join`` then changes in place (``&amp;`` would pile up page by page);
+    finished children pass through those rules unchanged."""
+    cache: _BoundedCache = state.md.inline_cache
+    if isinstance(state.env, dict) and state.env.get("references"):
+        return
+    for token in state.tokens:
+        if token.type == "inline":
+            shared = cache.get(token.content)
+            token.children = shared if shared is not None else cache.remember(token.content, token.children)
 
 
 class _CachingRenderer(RendererHTML):
@@ -110,6 +124,7 @@ def _dialect() -> MarkdownIt:
     md.validateLink = _safe_link
     md.core.ruler.push("page_links", _rewrite_page_links)
     md.core.ruler.at("inline", _memoized_inline)
+    md.core.ruler.push("share_inline", _share_inline)
     md.inline_cache = _BoundedCache()
     md.translation_cache = _BoundedCache()
     return md
