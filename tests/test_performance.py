@@ -3,6 +3,7 @@ ones, a no-op rebuild writes nothing, and doubling the site at most about
 doubles the work (no quadratic step)."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -107,3 +108,32 @@ def test_doubling_the_pages_at_most_about_doubles_build_and_update(synthetic_sit
     for name, action in (("build", full_build), ("update", update)):
         ratio = cpu_seconds(action(large)) / cpu_seconds(action(small))
         assert ratio < 3.0, f"{name}: doubling the pages multiplied the work by {ratio:.2f}"
+
+
+def _age(root: Path, seconds: float) -> None:
+    """Set every input file's modification time ``seconds`` into the past."""
+    for path in [*(root / "content").rglob("*.md"), *(root / "locales").rglob("*.po")]:
+        stamp = path.stat().st_mtime - seconds
+        os.utime(path, (stamp, stamp))
+
+
+def test_a_no_op_rebuild_reads_no_settled_input(site: Path, monkeypatch) -> None:
+    _age(site, 60)
+    build(site)
+    read: list[Path] = []
+    original = pipeline._read
+    monkeypatch.setattr(pipeline, "_read", lambda path: read.append(path) or original(path))
+    assert build(site).rendered == 0
+    assert not [path for path in read if path.suffix in (".md", ".po")]
+
+
+def test_a_same_size_edit_within_the_timestamp_resolution_is_seen(site: Path) -> None:
+    """A file changed just before a build is read again by the next one, even if
+    its size and (coarse) modification time look the same."""
+    po = site / "locales/de/LC_MESSAGES/conditions/twitching.po"
+    build(site)
+    stamp = po.stat().st_mtime_ns
+    edit(po, 'msgstr "Stress oder Angst"', 'msgstr "Stress oder Wut!"')
+    os.utime(po, ns=(stamp, stamp))
+    assert build(site).rendered == 1
+    assert "Stress oder Wut!" in (site / "build/de/conditions/twitching.html").read_text(encoding="utf-8")

@@ -308,6 +308,38 @@ def _read(path: Path) -> bytes:
         return b""
 
 
+# A file's recorded digest is trusted while its size and modification time stay
+# the same, if it was last modified this long before it was read: a later write
+# within the file system's timestamp resolution could otherwise go unseen.
+SETTLED_NS = 2_000_000_000
+
+
+class _FileDigests:
+    """Content digests of the build's input files, read again only when their
+    size or modification time changed since the build that recorded them (as
+    git's index does), so a no-op build reads almost nothing."""
+
+    def __init__(self, root: Path, recorded: dict[str, list]):
+        self._root, self._recorded = str(root), recorded
+        self._now = time.time_ns()
+        self.settled: dict[str, list] = {}
+
+    def __call__(self, relative: str) -> str:
+        try:
+            stat = os.stat(os.path.join(self._root, relative))
+        except FileNotFoundError:
+            return ""
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        recorded = self._recorded.get(relative)
+        if recorded is not None and recorded[:2] == stamp:
+            digest = recorded[2]
+        else:
+            digest = _fingerprint(_read(Path(self._root, relative)))
+        if stat.st_mtime_ns < self._now - SETTLED_NS:
+            self.settled[relative] = [*stamp, digest]
+        return digest
+
+
 def _shared_inputs(root: Path) -> str:
     """Everything every page depends on: site.yaml, the templates and stylesheet,
     and locpipe's own rendering code."""
@@ -335,34 +367,45 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
     result = BuildResult(pages=len(slugs), locales=chosen)
     with site_lock(root), _rare_collections():
         shared = _shared_inputs(root)
-        site_po = {locale: _read(root / catalog_path(locale, SITE_CATALOG)) for locale in every}
+        manifest = _load_manifest(root)
+        pages = manifest["pages"]
+        digest = _FileDigests(root, manifest["files"])
+        site_po = {locale: digest(catalog_path(locale, SITE_CATALOG)) for locale in every}
         keys: dict[str, str] = {}
         for slug in slugs:
-            page_bytes = _read(root / CONTENT_DIR / f"{slug}.md")
+            page = digest(f"{CONTENT_DIR}/{slug}.md")
             for locale in every:
-                keys[f"{locale}/{slug}"] = _fingerprint(shared, locale, page_bytes, _read(root / catalog_path(locale, slug)), site_po[locale])
-        manifest = _load_manifest(root)
+                keys[f"{locale}/{slug}"] = _fingerprint(shared, locale, page, digest(catalog_path(locale, slug)), site_po[locale])
         dirty = sorted({
             name.split("/", 1)[1] for name, key in keys.items()
-            if manifest.get(name, {}).get("key") != key or not (root / f"build/{name}.html").is_file()
+            if pages.get(name, {}).get("key") != key or not os.path.isfile(f"{root}/build/{name}.html")
         })
         for name, entry, staged, output in _render_pages(root, dirty, every, progress):
-            manifest[name] = {"key": keys[name], "entry": entry}
+            pages[name] = {"key": keys[name], "entry": entry}
             if staged:
                 os.replace(staged, root / output)
                 result.written.append(output)
         result.rendered = len(dirty)
-        for name in [name for name in manifest if name.split("/", 1)[0] in every and name not in keys]:
+        for name in [name for name in pages if name.split("/", 1)[0] in every and name not in keys]:
             output = root / f"build/{name}.html"  # a page that left content/
             if output.is_file():
                 output.unlink()
                 result.written.append(f"build/{name}.html")
-            del manifest[name]
-        result.written += _write_site_files(site, every, slugs, manifest)
+            del pages[name]
+        # The indexes, picker and sitemap follow from the pages' keys (which hold
+        # site.yaml, the templates and each locale's site.po): a no-op build skips them.
+        site_files_key = _fingerprint(shared, *every, *(keys[name] for name in sorted(keys)))
+        if manifest.get("site_files") != site_files_key or not all((root / path).is_file() for path in _site_file_paths(every)):
+            result.written += _write_site_files(site, every, slugs, pages)
+            manifest["percent"] = {}
+        manifest["site_files"] = site_files_key
+        percent = manifest.setdefault("percent", {})
+        for locale in chosen:
+            if locale != config.source_locale and locale not in percent:
+                percent[locale] = _percent(site, locale, [PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs])
+        result.percent = {locale: percent[locale] for locale in chosen if locale in percent}
+        manifest["files"] = digest.settled
         write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
-    for locale in chosen:
-        if locale != config.source_locale:
-            result.percent[locale] = _percent(site, locale, [PageEntry(**manifest[f"{locale}/{slug}"]["entry"]) for slug in slugs])
     result.seconds = time.perf_counter() - started
     return result
 
@@ -383,11 +426,16 @@ def _rare_collections():
 
 
 def _load_manifest(root: Path) -> dict:
+    """``{"pages": {"<locale>/<slug>": {"key", "entry"}}, "files": {path: [mtime,
+    size, digest]}, "site_files": key, "percent": {locale: published share}}``;
+    an unreadable manifest is an empty one (everything is rendered again)."""
     try:
         manifest = json.loads((root / BUILD_MANIFEST).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+        manifest = None
+    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(part), dict) for part in ("pages", "files")):
+        return {"pages": {}, "files": {}, "site_files": None}
+    return manifest
 
 
 def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Progress | None) -> list[tuple[str, dict, str | None, str]]:
@@ -451,14 +499,18 @@ def render_chunk(root: str, slugs: list[str], locales: list[str]) -> tuple[list,
         return rendered, (exc.message, exc.path, exc.line)
 
 
-def _write_site_files(site: Site, locales: list[str], slugs: list[str], manifest: dict) -> list[str]:
+def _site_file_paths(locales: list[str]) -> list[str]:
+    return [f"build/{locale}/index.html" for locale in locales] + ["build/index.html", "build/sitemap.xml", "build/style.css"]
+
+
+def _write_site_files(site: Site, locales: list[str], slugs: list[str], pages: dict) -> list[str]:
     """The locale indexes, the language picker, the sitemap and the stylesheet,
     from the manifest's entries: no page is parsed for them."""
     config, root = site.config, site.root
     files = {}
     for locale in locales:
         ui = translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG)) if locale in config.target_locales else None)
-        entries = {slug: PageEntry(**manifest[f"{locale}/{slug}"]["entry"]) for slug in slugs}
+        entries = {slug: PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs}
         files[f"build/{locale}/index.html"] = render_locale_index(config, locale, ui, entries)
     files["build/index.html"] = render_language_picker(config)
     files["build/sitemap.xml"] = render_sitemap(config, slugs)
