@@ -31,45 +31,50 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import generate  # noqa: E402
 
 HERE = Path(__file__).parent
+FLOOR = "floor: markdown-it-py, every page once per locale"
+MSGMERGE = "GNU msgmerge --previous, file by file (same edit)"
 LOCPIPE = [sys.executable, "-m", "locpipe"]
 
 
-def cpu_of_children() -> float:
+def cpu_of_children() -> tuple[float, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime, usage.ru_stime
 
 
-def run(root: Path, *args: str) -> tuple[float, float]:
-    """(wall, CPU) of one locpipe command, its worker processes included."""
-    cpu = cpu_of_children()
+def run(root: Path, *args: str) -> tuple[float, float, float]:
+    """(wall, user CPU, system CPU) of one locpipe command, its worker
+    processes included. System time is mostly creating files, which costs
+    about a millisecond each on some virtual machines."""
+    user, system = cpu_of_children()
     started = time.perf_counter()
     done = subprocess.run([*LOCPIPE, "--root", str(root), *args], capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode not in (0, 1) or "Traceback" in done.stderr:
         raise SystemExit(f"locpipe {' '.join(args)} failed:\n{done.stderr}")
-    return wall, cpu_of_children() - cpu
+    user_after, system_after = cpu_of_children()
+    return wall, user_after - user, system_after - system
 
 
-def median_of(runs: int, prepare, measure) -> tuple[float, float]:
-    walls, cpus = [], []
+def median_of(runs: int, prepare, measure) -> tuple[float, float, float]:
+    measured = []
     for _ in range(runs):
         prepare()
-        wall, cpu = measure()
-        walls.append(wall)
-        cpus.append(cpu)
-    return statistics.median(walls), statistics.median(cpus)
+        measured.append(measure())
+    return tuple(statistics.median(column) for column in zip(*measured))
 
 
-def floor(root: Path, locales: int) -> tuple[float, float]:
+def floor(root: Path, locales: int) -> tuple[float, float, float]:
     """Bare markdown-it-py: read and render every page body once per locale."""
     md = MarkdownIt("commonmark", {"typographer": False, "linkify": False}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(deflist_plugin)
-    started, cpu = time.perf_counter(), time.process_time()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
     for path in sorted((root / "content").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         for _ in range(locales):
             md.render(text)
-    return time.perf_counter() - started, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter() - started, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
 
 
 def snapshot(root: Path, into: Path) -> None:
@@ -101,21 +106,21 @@ def edit_paragraphs(root: Path, share: float) -> int:
     return edited
 
 
-def msgmerge_file_by_file(root: Path) -> tuple[float, float, int]:
+def msgmerge_file_by_file(root: Path) -> tuple[float, float, float, int]:
     """GNU msgmerge --previous over every catalogue, as a baseline for update."""
     templates = root / "locales/templates"
     out = Path(tempfile.mkdtemp())
-    cpu, started, matched = cpu_of_children(), time.perf_counter(), 0
+    (user, system), started, matched = cpu_of_children(), time.perf_counter(), 0
     for po in sorted((root / "locales/de/LC_MESSAGES").rglob("*.po")):
         relative = po.relative_to(root / "locales/de/LC_MESSAGES")
         merged = out / relative
         merged.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(merged), str(po), str(templates / relative.with_suffix(".pot"))], check=True)
-    wall, cpu = time.perf_counter() - started, cpu_of_children() - cpu
+    wall, (user_after, system_after) = time.perf_counter() - started, cpu_of_children()
     for merged in out.rglob("*.po"):
         matched += merged.read_text(encoding="utf-8").count("\n#| msgid ")
     shutil.rmtree(out)
-    return wall, cpu, matched
+    return wall, user_after - user, system_after - system, matched
 
 
 def fuzzy_with_previous(root: Path) -> int:
@@ -164,7 +169,7 @@ def main() -> None:
 
     rows: dict[str, tuple[float, float]] = {}
     floors = [floor(root, locales) for _ in range(args.runs)]
-    rows["floor: markdown-it-py, every page once per locale"] = (statistics.median(f[0] for f in floors), statistics.median(f[1] for f in floors))
+    rows[FLOOR] = tuple(statistics.median(column) for column in zip(*floors))
 
     def clean_templates():
         shutil.rmtree(root / "locales/templates", ignore_errors=True)
@@ -184,8 +189,8 @@ def main() -> None:
     edit()
     run(root, "extract")
     merges = [msgmerge_file_by_file(root) for _ in range(args.runs)]
-    gnu_matched = merges[0][2]
-    rows["GNU msgmerge --previous, file by file (same edit)"] = (statistics.median(m[0] for m in merges), statistics.median(m[1] for m in merges))
+    gnu_matched = merges[0][3]
+    rows[MSGMERGE] = tuple(statistics.median(m[i] for m in merges) for i in range(3))
     restore(root, saved)
 
     def clean_build():
@@ -204,22 +209,24 @@ def main() -> None:
     po = root / "locales/de/LC_MESSAGES" / page.relative_to(root / "content").with_suffix(".po")
     original_po = po.read_text(encoding="utf-8")
     rows["rebuild after editing one German msgstr"] = median_of(
-        args.runs, lambda: po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1).replace(f'msgstr "{time.time_ns()}', 'msgstr "', 0), encoding="utf-8"),
+        args.runs, lambda: po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
         lambda: run(root, "build"))
     po.write_text(original_po, encoding="utf-8")
     run(root, "build")
 
-    floor_wall, floor_cpu = rows["floor: markdown-it-py, every page once per locale"]
-    table = [f"| step ({args.pages} pages, {size / 1e6:.1f} MB, {locales} locales) | wall s | CPU s | wall × floor | CPU × floor |",
-             "|---|---|---|---|---|"]
-    for name, (wall, cpu) in rows.items():
-        table.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {wall / floor_wall:.2f} | {cpu / floor_cpu:.2f} |")
+    floor_wall, floor_user, floor_system = rows[FLOOR]
+    floor_cpu = floor_user + floor_system
+    table = [f"| step ({args.pages} pages, {size / 1e6:.1f} MB, {locales} locales) | wall s | CPU s (user + sys) | wall × floor | CPU × floor | user CPU × floor |",
+             "|---|---|---|---|---|---|"]
+    for name, (wall, user, system) in rows.items():
+        table.append(f"| {name} | {wall:.2f} | {user + system:.2f} ({user:.2f} + {system:.2f}) | {wall / floor_wall:.2f} "
+                     f"| {(user + system) / floor_cpu:.2f} | {user / floor_user:.2f} |")
     full_wall = rows["full build, both locales"][0]
     notes = {
         "edited_paragraphs": edited,
         "matched_by_locpipe": ours_matched,
         "matched_by_msgmerge": gnu_matched,
-        "update_vs_msgmerge_wall": rows["update after editing 10% of paragraphs"][0] / rows["GNU msgmerge --previous, file by file (same edit)"][0],
+        "update_vs_msgmerge_wall": rows["update after editing 10% of paragraphs"][0] / rows[MSGMERGE][0],
         "noop_share_of_full_build": rows["no-op rebuild"][0] / full_wall,
         "one_page_share_of_full_build": rows["rebuild after editing one page"][0] / full_wall,
         "one_msgstr_share_of_full_build": rows["rebuild after editing one German msgstr"][0] / full_wall,
@@ -235,7 +242,7 @@ def main() -> None:
     print(json.dumps(notes, indent=2))
     print(f"machine: {machine}")
     args.out.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "machine": machine, "table": table,
-                                    "seconds": {k: {"wall": v[0], "cpu": v[1]} for k, v in rows.items()}, "notes": notes},
+                                    "seconds": {k: {"wall": v[0], "user": v[1], "sys": v[2]} for k, v in rows.items()}, "notes": notes},
                                    indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(work)
 

@@ -9,10 +9,8 @@ from . import pipeline, report
 from .config import babel_locale
 from .errors import LocpipeError
 from .fsio import site_lock
-from .init_locale import init_locale
 from .progress import terminal_progress
 from .report import format_error
-from .serve import serve
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,6 +136,8 @@ def _stats(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _init(site: pipeline.Site, args: argparse.Namespace) -> int:
+    from .init_locale import init_locale  # ruamel.yaml: loaded only for this command
+
     result = init_locale(site.root, args.locale)
     created = [path for path in result.update.written if path.startswith(f"locales/{args.locale}/")]
     print(f"added '{args.locale}' to site.yaml and created {len(created)} catalogue(s) in locales/{args.locale}/LC_MESSAGES/")
@@ -149,6 +149,8 @@ def _init(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _serve(site: pipeline.Site, args: argparse.Namespace) -> int:
+    from .serve import serve  # watchfiles and http.server: loaded only for this command
+
     serve(site.root, args.port)
     return 0
 
