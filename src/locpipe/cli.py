@@ -102,6 +102,9 @@ def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             status = 1 if args.strict else status
+    for path in result.disclaimer_differs:
+        print(f"{path}: warning: the disclaimer is not the approved wording in site.yaml; "
+              "the pages show the approved one (locpipe check names the difference)", file=sys.stderr)
     print(f"built {result.pages} pages × {len(result.locales)} locales in {result.seconds:.2f} s "
           f"({result.rendered} page(s) rendered, {len(result.written)} file(s) written)")
     return status

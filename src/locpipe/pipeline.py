@@ -42,7 +42,7 @@ from .model import Finding, Message, Page
 from .progress import Progress
 from .site_checks import approved_text, normalize, wording_difference
 from .pseudo import PSEUDO_LOCALE
-from .render import page_segments
+from .render import catalogue_disclaimer_differs, page_segments
 from .stats import Counts, catalogue_counts, locale_stats
 from .templates import render, template_dirs, template_strings
 
@@ -289,6 +289,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered (the others were unchanged)
     written: list[str] = field(default_factory=list)
     percent: dict[str, float] = field(default_factory=dict)
+    disclaimer_differs: list[str] = field(default_factory=list)  # site.po files whose disclaimer is not the approved one
     seconds: float = 0.0
 
 
@@ -404,6 +405,10 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
             if locale != config.source_locale and locale not in percent:
                 percent[locale] = _percent(site, locale, [PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs])
         result.percent = {locale: percent[locale] for locale in chosen if locale in percent}
+        result.disclaimer_differs = [
+            catalog_path(locale, SITE_CATALOG) for locale in chosen if locale in config.target_locales
+            and catalogue_disclaimer_differs(config, locale, translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG))))
+        ]
         manifest["files"] = digest.settled
         write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
     result.seconds = time.perf_counter() - started
