@@ -161,6 +161,16 @@ def _serve(site: pipeline.Site, args: argparse.Namespace) -> int:
 COMMANDS = {"serve": _serve, "extract": _extract, "update": _update, "build": _build, "check": _check, "stats": _stats, "init": _init}
 
 
+def _shown_path(filename: str | None, root: Path) -> str:
+    """A path in a message, relative to the site root like every other."""
+    if not filename:
+        return "locpipe"
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(filename)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -170,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_error(exc), file=sys.stderr)
         return 2 if args.command == "check" else 1  # check: 2 means it could not run at all
     except OSError as exc:
-        print(f"{exc.filename or 'locpipe'}: error: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{_shown_path(exc.filename, args.root)}: error: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("locpipe: interrupted", file=sys.stderr)

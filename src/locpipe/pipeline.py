@@ -474,11 +474,24 @@ def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Pr
                 if progress:
                     progress(done, len(chunks))
     if errors:
-        for _name, _entry, staged, _output in rendered:
-            if staged:
-                Path(staged).unlink(missing_ok=True)
+        staged_files = [Path(staged) for _name, _entry, staged, _output in rendered if staged]
+        for staged in staged_files:
+            staged.unlink(missing_ok=True)
+        _remove_empty_folders({staged.parent for staged in staged_files}, root / "build")
         raise LocpipeError(*min(errors, key=lambda error: (error[1] or "", error[2] or 0)))
     return rendered
+
+
+def _remove_empty_folders(folders: set[Path], top: Path) -> None:
+    """Folders a failed build made for its staged pages, up to ``top``: a first
+    build that fails leaves no empty ``build/`` for ``check`` to find."""
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        while folder == top or top in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or already gone
+                break
+            folder = folder.parent
 
 
 def render_chunk(root: str, slugs: list[str], locales: list[str]) -> tuple[list, tuple | None]:
