@@ -129,7 +129,7 @@ def _check(site: pipeline.Site, args: argparse.Namespace) -> int:
 def _stats(site: pipeline.Site, args: argparse.Namespace) -> int:
     totals, pages = pipeline.stats(site)
     if args.format == "json":
-        print(report.json_report([], totals, pages))
+        print(report.stats_json(totals, pages))
     elif args.format == "html":
         path = pipeline.write_status_page(site, totals, pages)
         print(f"wrote {path}")
@@ -178,7 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](site, args)
     except LocpipeError as exc:
         print(format_error(exc), file=sys.stderr)
-        return 2 if args.command == "check" else 1  # check: 2 means it could not run at all
+        if args.command != "check":
+            return 1
+        if args.format == "json":
+            print(report.json_report([report.unrunnable(exc)], {}))
+        elif args.format == "github":
+            print(report.github_report([report.unrunnable(exc)]))
+        return 2  # check could not run at all
     except OSError as exc:
         print(f"{_shown_path(exc.filename, args.root)}: error: {exc.strerror or exc}", file=sys.stderr)
         return 1
