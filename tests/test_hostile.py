@@ -176,7 +176,7 @@ PAGE_CASES = {
     "recursive alias": (write_page("---\ntitle: A\nloop: &x [*x]\n---\n"), "content/a.md:3", "alias refers to its own anchor"),
     "python tag": (write_page("---\ntitle: !!python/object/apply:os.system [ls]\n---\n"), "content/a.md:2",
                    "could not determine a constructor"),
-    "nested too deeply": (write_page("---\ntitle: A\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"), "content/a.md:2", "nested too deeply"),
+    "nested too deeply": (write_page("---\ntitle: A\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"), "content/a.md:3", "nested too deeply"),
     "same output a.md and A.md": (write_page(page("Other A"), "A.md"), "content/a.md", "writes the same output as content/A.md"),
     "same output NFC and NFD names": (_nfd_twin, f"content/{unicodedata.normalize('NFC', 'café.md')}", "writes the same output as"),
     "reserved index.md": (write_page(page("Home"), "index.md"), "content/index.md", "this name is reserved"),
