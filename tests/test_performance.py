@@ -4,15 +4,18 @@ doubles the work (no quadratic step)."""
 from __future__ import annotations
 
 import os
+import os
+import re
 import shutil
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, copy_site, tree_bytes
-from locpipe import pipeline
+from locpipe import catalog, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -137,3 +140,36 @@ def test_a_same_size_edit_within_the_timestamp_resolution_is_seen(site: Path) ->
     os.utime(po, ns=(stamp, stamp))
     assert build(site).rendered == 1
     assert "Stress oder Wut!" in (site / "build/de/conditions/twitching.html").read_text(encoding="utf-8")
+
+
+def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp_path: Path, monkeypatch) -> None:
+    """Pages are checked in worker processes, each translation once per chunk of
+    pages: the findings, their order and the counts are those of one process,
+    and a bad translation shared by many catalogues is reported in each."""
+    root = copy_site(tmp_path / "site", synthetic_sites[1])
+    build(root)
+    stores = {path: catalog.read_catalog(path.read_bytes(), str(path)) for path in sorted((root / "locales/de/LC_MESSAGES").rglob("*.po"))}
+    with_numbers = Counter(unit.source for store in stores.values() for unit in catalog.message_units(store) if re.search(r"\d", unit.target))
+    shared = next(source for source, count in with_numbers.items() if count > 1)
+    for path, store in stores.items():
+        units = list(catalog.message_units(store))
+        for unit in units:
+            if unit.source == shared:
+                unit.target = re.sub(r"\d+", lambda number: str(int(number.group()) + 1), unit.target, count=1)
+        if path.name == "page00003.po":
+            units[0].target = "<script>x</script> " + units[0].target
+        path.write_bytes(catalog.serialize(store))
+    page = root / "build/de/section05/page00005.html"
+    page.write_text(re.sub(r'<aside class="disclaimer".*?</aside>', "", page.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+
+    def check(parallel_from: int) -> pipeline.CheckResult:
+        monkeypatch.setattr(pipeline, "CHECK_PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        return pipeline.check(pipeline.load_site(root), built=True)
+
+    one, workers = check(10**9), check(1)
+    assert workers.findings == one.findings
+    assert (workers.stats, workers.pages) == (one.stats, one.pages)
+    assert sum(finding.check == "numbers" for finding in one.findings) == with_numbers[shared]
+    assert {finding.file for finding in one.findings if finding.check in ("markup", "disclaimer")} == {
+        "locales/de/LC_MESSAGES/section03/page00003.po", "build/de/section05/page00005.html"}

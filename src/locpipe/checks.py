@@ -86,6 +86,8 @@ def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Proble
     want, got = inline_structure(source), inline_structure(translation)
     for kind, expected, actual in (("link target", want.links, got.links), ("image", want.images, got.images),
                                    ("code span", want.code, got.code)):
+        if expected == actual:  # sorted: nothing is missing or added
+            continue
         for item in (Counter(expected) - Counter(actual)).elements():
             yield ERROR, f"{kind} '{item}' is missing from the translation; keep it exactly"
         for item in (Counter(actual) - Counter(expected)).elements():
@@ -96,10 +98,13 @@ def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Proble
     for marker in ("**", "__", "~~", "*"):
         if got.stray[marker] > want.stray[marker]:
             yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
-    for tag in (Counter(got.html) - Counter(want.html)).elements():
-        yield ERROR, f"raw HTML '{tag}' in the translation: translations must not carry markup"
-    for entity in (Counter(_ENTITY.findall(translation)) - Counter(_ENTITY.findall(source))).elements():
-        yield ERROR, f"character reference '{entity}' in the translation: write the character itself"
+    if got.html:
+        for tag in (Counter(got.html) - Counter(want.html)).elements():
+            yield ERROR, f"raw HTML '{tag}' in the translation: translations must not carry markup"
+    entities = _ENTITY.findall(translation)
+    if entities:
+        for entity in (Counter(entities) - Counter(_ENTITY.findall(source))).elements():
+            yield ERROR, f"character reference '{entity}' in the translation: write the character itself"
     for url in re.findall(r"\]\(\s*<?([^)\s>]*)", translation):
         if _UNSAFE_URL.match(url):
             yield ERROR, f"unsafe link target '{url}' in the translation"

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import NumberFormatError, parse_decimal
 
@@ -29,10 +30,13 @@ class Quantity:
         return (self.values, self.unit)
 
 
-def _unit_pattern(extra_units: dict[str, list[str]]) -> str:
-    names = set(DOSE_UNITS) | {alias for aliases in extra_units.values() for alias in aliases}
+@lru_cache(maxsize=None)
+def _quantity_pattern(aliases: frozenset[str]) -> re.Pattern:
+    """A number or range and its unit, the locale's unit aliases included: made
+    once per set of aliases, not once per message."""
+    names = set(DOSE_UNITS) | aliases
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return rf"(?:{_SPACE}(?P<unit>{alternatives})(?![\w]))?"
+    return re.compile(_RANGE + rf"(?:{_SPACE}(?P<unit>{alternatives})(?![\w]))?")
 
 
 def parse_number(token: str, locale: str) -> tuple[Decimal, ...]:
@@ -50,9 +54,8 @@ def quantities(text: str, locale: str, unit_aliases: dict[str, list[str]] | None
     may write it (de: IU → I.E.)."""
     aliases = unit_aliases or {}
     reverse = {alias: unit for unit, names in aliases.items() for alias in names}
-    pattern = re.compile(_RANGE + _unit_pattern(aliases))
     found = []
-    for match in pattern.finditer(_NOT_TEXT.sub(" ", text)):
+    for match in _quantity_pattern(frozenset(reverse)).finditer(_NOT_TEXT.sub(" ", text)):
         values = parse_number(match.group("first"), locale)
         if match.group("second"):
             values += parse_number(match.group("second"), locale)
@@ -67,6 +70,8 @@ def compare(source: str, translation: str, source_locale: str, target_locale: st
     """What differs, worded for the translator; empty when every quantity is kept."""
     expected = quantities(source, source_locale)
     actual = quantities(translation, target_locale, unit_aliases)
+    if [q.key for q in expected] == [q.key for q in actual]:
+        return []
     missing = list((Counter(q.key for q in expected) - Counter(q.key for q in actual)).elements())
     added = list((Counter(q.key for q in actual) - Counter(q.key for q in expected)).elements())
     lost = [_first(expected, key) for key in missing]

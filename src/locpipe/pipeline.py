@@ -548,6 +548,9 @@ def _percent(site: Site, locale: str, entries: list[PageEntry]) -> float:
 # --- check ---------------------------------------------------------------
 
 
+CHECK_PARALLEL_FROM = 40  # pages; fewer are checked faster in one process than a pool starts
+
+
 @dataclass(slots=True)
 class CheckResult:
     findings: list[Finding] = field(default_factory=list)
@@ -559,31 +562,134 @@ class CheckResult:
         return [f for f in self.findings if f.severity == "error"]
 
 
+@dataclass(slots=True, frozen=True)
+class _CheckJob:
+    """What checking any one catalogue needs: the site, the target locales to
+    check, and per locale whose built pages are checked, the disclaimer text
+    approved for it, the source's, and the stylesheet."""
+
+    config: SiteConfig
+    targets: list[str]
+    built: dict[str, tuple[str, str, str]]
+
+
+@dataclass(slots=True)
+class _CatalogueFindings:
+    """One catalogue's findings (its template, each locale's catalogue and built
+    page) and counts, kept apart so that ``check`` reports every catalogue's in
+    the same order whichever process checked it."""
+
+    template: list[Finding] = field(default_factory=list)
+    locales: dict[str, list[Finding]] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(default_factory=dict)
+    unfinished: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # file, first unfinished msgstr line
+    built: dict[str, list[Finding]] = field(default_factory=dict)
+
+
 def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
     """Every way a published page can be wrong, as findings with file and line.
-    Built pages are checked with ``built=True``, or whenever ``build/`` exists."""
+    Built pages are checked with ``built=True``, or whenever ``build/`` exists.
+
+    Pages are checked one by one (their templates, catalogues and built pages),
+    by every core when there are many; the findings are then reported in one
+    order: templates, then each locale's catalogues, totals and built pages."""
     config = site.config
-    wanted = catalogue_messages(site)
+    chosen = list(locales or config.locales)
+    check_built = built if built is not None else (site.root / "build").is_dir()
+    job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
+                    _built_expectations(site, chosen) if check_built else {})
+    with _rare_collections():
+        found = _check_pages(job, site.page_paths)
+        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {})
     result = CheckResult()
     add = result.findings.append
-    for slug, (_source, messages) in wanted.items():
-        relative = template_path(slug)
-        store = _read_for_check(site.root, relative, None, add)
-        if store is not None:
-            for problem in site_checks.sync(messages, store):
-                add(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
-    check_built = built if built is not None else (site.root / "build").is_dir()
-    for locale in locales or config.locales:
+    for catalogue in found.values():
+        result.findings += catalogue.template
+    for locale in chosen:
         if locale == config.source_locale:
             expected = config.disclaimer_approved.get(locale, config.disclaimer_source)
             if normalize(expected) != normalize(config.disclaimer_source):
                 add(Finding("site.yaml", config.line_of(f"disclaimer.approved.{locale}"), locale, "disclaimer", "error",
                             f"disclaimer.source differs from disclaimer.approved.{locale}: {wording_difference(expected, config.disclaimer_source)}"))
         else:
-            _check_locale(site, locale, wanted, result)
-        if check_built:
-            _check_built_pages(site, locale, result)
+            _report_locale(site, locale, found, result)
+        if locale in job.built:
+            for catalogue in found.values():
+                result.findings += catalogue.built.get(locale, [])
+            result.findings += _check_built_page(site.root, f"build/{locale}/index.html", locale, job.built[locale])
     return result
+
+
+def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, str, str]]:
+    """(approved disclaimer text, source disclaimer text, stylesheet) for each
+    locale that has an approved wording to find on its built pages."""
+    config = site.config
+    stylesheet_path = site.root / "build/style.css"
+    stylesheet = stylesheet_path.read_text(encoding="utf-8", errors="replace") if stylesheet_path.is_file() else ""
+    source = approved_text(config.disclaimer_source)
+    expectations = {}
+    for locale in locales:
+        wording = config.disclaimer_source if locale == config.source_locale else config.disclaimer_approved.get(locale)
+        if wording is not None:
+            expectations[locale] = (approved_text(wording), source, stylesheet)
+    return expectations
+
+
+def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindings]:
+    """Every page's findings by slug, in the pages' order. As when the pages are
+    parsed in one go, an unreadable page stops the check: the first one in
+    order is the error raised."""
+    workers = min(os.cpu_count() or 1, max(1, len(paths) // CHECK_PARALLEL_FROM))
+    if workers == 1:
+        outcomes = [check_chunk(job, paths)]
+    else:
+        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            outcomes = list(pool.map(check_chunk, [job] * len(chunks), chunks))
+    found: dict[str, _CatalogueFindings] = {}
+    errors: list[tuple[str, Exception]] = []
+    for chunk_found, error in outcomes:
+        found.update(chunk_found)
+        if error is not None:
+            errors.append(error)
+    if errors:
+        raise min(errors, key=lambda error: error[0])[1]
+    return {slug: found[slug] for slug in (path[: -len(".md")] for path in paths)}
+
+
+def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueFindings], tuple[str, Exception] | None]:
+    """Worker: parse some pages and check their catalogues and built pages. A
+    page that cannot be read or parsed comes back with its path and ends the
+    chunk. Messages repeat across pages, and with them their translations: each
+    translation is checked once."""
+    found: dict[str, _CatalogueFindings] = {}
+    memo: dict = {}
+    for path in paths:
+        try:
+            page = parse_page(path, (job.config.root / CONTENT_DIR / path).read_bytes(), job.config.translatable_fields)
+        except (LocpipeError, OSError) as exc:
+            return found, (path, exc)
+        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo)
+    return found, None
+
+
+def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: dict) -> _CatalogueFindings:
+    """A catalogue's template, its translations in each target locale, and its
+    page as built in each locale."""
+    root = job.config.root
+    found = _CatalogueFindings()
+    relative = template_path(slug)
+    store = _read_for_check(root, relative, None, found.template.append)
+    if store is not None:
+        for problem in site_checks.sync(messages, store):
+            found.template.append(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
+        _release(store)
+    for locale in job.targets:
+        _check_translations(job.config, locale, slug, messages, found, memo)
+    if slug != SITE_CATALOG:
+        for locale, expectation in job.built.items():
+            found.built[locale] = _check_built_page(root, output_path(locale, slug), locale, expectation)
+    return found
 
 
 def _read_for_check(root: Path, relative: str, locale: str | None, add) -> Store | None:
@@ -598,46 +704,70 @@ def _missing(relative: str, locale: str | None, add) -> None:
     add(Finding(relative, None, locale, "sync", "error", "the catalogue does not exist: run make update"))
 
 
-def _check_locale(site: Site, locale: str, wanted: dict, result: CheckResult) -> None:
+def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings, memo: dict) -> None:
+    """One catalogue of one locale: in sync, each translation's checks (``memo``
+    holds the problems of translations already checked), what is unfinished."""
+    relative = catalog_path(locale, slug)
+    findings = found.locales[locale] = []
+    add = findings.append
+    store = _read_for_check(config.root, relative, locale, add)
+    counts = found.counts[locale] = catalogue_counts(messages, store)
+    if store is None:
+        return
+    for problem in site_checks.sync(messages, store):
+        add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}))
+    for unit in catalog.message_units(store):
+        if catalog.is_translated(unit):
+            python_format = unit.hastypecomment("python-format")
+            key = (locale, python_format, unit.source, unit.target)
+            problems = memo.get(key)
+            if problems is None:
+                problems = memo[key] = list(check_message(unit.source, unit.target, replace(rules, python_format=python_format)))
+            for name, severity, message in problems:
+                add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
+    if counts.translated < counts.total:  # the counts say how many are untranslated and fuzzy; the finding needs the first line
+        missing = site_checks.unfinished(messages, store)
+        found.unfinished[locale] = (relative, next((catalog.msgstr_line(unit) for _m, unit in missing if unit is not None), None))
+    approved = config.disclaimer_approved.get(locale)
+    if slug == SITE_CATALOG and approved is not None:
+        for problem in site_checks.disclaimer_entry(store, approved):
+            add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+    _release(store)
+
+
+def _release(store: Store) -> None:
+    """A checked catalogue is freed at once by reference counting: pypo's units
+    point back to their store, and leaving each catalogue's hundreds of objects
+    to the cycle collector cost a tenth of a check."""
+    store.units = []
+
+
+def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings], result: CheckResult) -> None:
+    """A target locale's findings: its catalogues', orphaned catalogues, then
+    its completeness against ``publish.min_translated``."""
     config = site.config
     add = result.findings.append
-    approved = config.disclaimer_approved.get(locale)
-    if approved is None:
+    if config.disclaimer_approved.get(locale) is None:
         add(Finding("site.yaml", config.line_of("disclaimer.approved") or config.line_of("disclaimer"), locale, "disclaimer", "error",
                     f"no approved disclaimer wording for '{locale}': add disclaimer.approved.{locale} (a reviewed change)"))
-    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}))
-    stores: dict[str, Store] = {}
-    unfinished: list[tuple[str, list]] = []
-    for slug, (_source, messages) in wanted.items():
-        relative = catalog_path(locale, slug)
-        store = _read_for_check(site.root, relative, locale, add)
-        if store is None:
-            continue
-        stores[slug] = store
-        for problem in site_checks.sync(messages, store):
-            add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
-        for unit in catalog.message_units(store):
-            if catalog.is_translated(unit):
-                unit_rules = replace(rules, python_format=unit.hastypecomment("python-format"))
-                for name, severity, message in check_message(unit.source, unit.target, unit_rules):
-                    add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
-        unfinished.append((relative, site_checks.unfinished(messages, store)))
-        if slug == SITE_CATALOG and approved is not None:
-            for problem in site_checks.disclaimer_entry(store, approved):
-                add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
-    for slug in sorted(set(existing_catalogue_slugs(site.root, locale)) - set(wanted)):
+    for catalogue in found.values():
+        result.findings += catalogue.locales[locale]
+    for slug in sorted(set(existing_catalogue_slugs(site.root, locale)) - set(found)):
         add(Finding(catalog_path(locale, slug), None, locale, "sync", "error",
                     "no page has this catalogue any more: run make update (it keeps the translations as obsolete)"))
-    total, per_page = locale_stats(wanted, stores)
+    per_page = {slug: catalogue.counts[locale] for slug, catalogue in found.items()}
+    total = Counts()
+    for counts in per_page.values():
+        total.add(counts)
     result.stats[locale], result.pages[locale] = total, per_page
     below = total.percent < config.min_translated
-    for relative, missing in unfinished:
-        if not missing:
-            continue
-        fuzzy = sum(1 for _m, unit in missing if unit is not None and unit.isfuzzy() and unit.target)
-        first = next((catalog.msgstr_line(unit) for _m, unit in missing if unit is not None), None)
-        add(Finding(relative, first, locale, "completeness", "error" if below else "warning",
-                    f"{len(missing) - fuzzy} untranslated and {fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
+    for catalogue in found.values():
+        if locale in catalogue.unfinished:
+            relative, first = catalogue.unfinished[locale]
+            counts = catalogue.counts[locale]
+            add(Finding(relative, first, locale, "completeness", "error" if below else "warning",
+                        f"{counts.untranslated} untranslated and {counts.fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
     if below:
         add(Finding("site.yaml", config.line_of("publish.min_translated"), locale, "completeness", "error",
                     f"'{locale}' is {total.percent:g}% translated, under publish.min_translated ({config.min_translated:g}%): "
@@ -649,21 +779,14 @@ def existing_catalogue_slugs(root: Path, locale: str) -> list[str]:
     return [p.relative_to(base).as_posix()[: -len(".po")] for p in base.rglob("*.po")] if base.is_dir() else []
 
 
-def _check_built_pages(site: Site, locale: str, result: CheckResult) -> None:
-    config = site.config
-    wording = config.disclaimer_source if locale == config.source_locale else config.disclaimer_approved.get(locale)
-    if wording is None:
-        return
-    expected, source = approved_text(wording), approved_text(config.disclaimer_source)
-    stylesheet_path = site.root / "build/style.css"
-    stylesheet = stylesheet_path.read_text(encoding="utf-8", errors="replace") if stylesheet_path.is_file() else ""
-    for relative in [output_path(locale, page.slug) for page in site.pages] + [f"build/{locale}/index.html"]:
-        path = site.root / relative
-        if not path.is_file():
-            result.findings.append(Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build"))
-            continue
-        for problem in site_checks.built_page(path.read_bytes(), expected, source, stylesheet):
-            result.findings.append(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+def _check_built_page(root: Path, relative: str, locale: str, expectation: tuple[str, str, str]) -> list[Finding]:
+    """One built page shows the locale's approved disclaimer, visibly."""
+    path = root / relative
+    if not path.is_file():
+        return [Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build")]
+    expected, source, stylesheet = expectation
+    return [Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
+            for problem in site_checks.built_page(path.read_bytes(), expected, source, stylesheet)]
 
 
 # --- stats ---------------------------------------------------------------

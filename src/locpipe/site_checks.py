@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
 
@@ -127,6 +128,13 @@ def _hidden_by(aside, css: str) -> str | None:
             return f"hidden attribute on <{element.tag}>"
         if HIDING_STYLE.search(element.get("style") or ""):
             return f"style=\"{element.get('style')}\" on <{element.tag}>"
+    return _hiding_rule(css)
+
+
+@lru_cache(maxsize=64)
+def _hiding_rule(css: str) -> str | None:
+    """The CSS rule that hides a disclaimer, if any. Pages share the stylesheet
+    (and mostly their ``<style>`` elements): each CSS text is scanned once."""
     for selector, body in re.findall(r"([^{}]*)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
         if ("disclaimer" in selector or re.search(r"(^|[\s,>+~])aside\b", selector)) and HIDING_STYLE.search(body):
             return f"CSS rule '{normalize(selector)}'"
