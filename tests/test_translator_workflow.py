@@ -39,6 +39,71 @@ def translations(root: Path, locale: str = "de") -> dict[str, str]:
     return found
 
 
+# --- translation memory ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_pages(tmp_path: Path) -> Path:
+    """a.md and b.md, every message translated."""
+    root = make_site(tmp_path / "s", {"a.md": page("A", "Take 300 mg of magnesium daily.", "Magnesium calms the nerves."),
+                                      "b.md": page("B", "Take 300 mg of magnesium daily, with food.")})
+    assert locpipe(root, "update").returncode == 0
+    translate(root, {"A": "A", "Take 300 mg of magnesium daily.": "Nimm täglich 300 mg Magnesium.",
+                     "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven."}, f"{DE}/a.po")
+    translate(root, {"B": "B", "Take 300 mg of magnesium daily, with food.": "Nimm täglich 300 mg Magnesium zum Essen."}, f"{DE}/b.po")
+    return root
+
+
+def test_memory_suggests_from_another_page_when_the_closest_string_is_on_this_page(two_pages: Path) -> None:
+    # a.md's own "…daily." is the closest (0.97) but cannot be suggested; b.md's (0.82) must be.
+    (two_pages / "content/a.md").write_text(page("A", "Take 300 mg of magnesium daily.", "Magnesium calms the nerves.",
+                                                 "Take 300 mg of magnesium daily!"), encoding="utf-8")
+    assert locpipe(two_pages, "update").returncode == 0
+    unit = units(two_pages, f"{DE}/a.po")["Take 300 mg of magnesium daily!"]
+    assert unit.isfuzzy() and unit.target == "Nimm täglich 300 mg Magnesium zum Essen."
+    assert unit.prev_source == "Take 300 mg of magnesium daily, with food."
+    assert "Suggested by translation memory from content/b.md" in unit.getnotes("developer")
+    text = (two_pages / f"{DE}/a.po").read_text(encoding="utf-8")
+    assert '#| msgid "Take 300 mg of magnesium daily, with food."\nmsgid "Take 300 mg of magnesium daily!"' in text
+
+
+def test_memory_finds_a_string_that_this_page_and_another_share(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", {"a.md": page("A", "Magnesium calms the nerves."), "b.md": page("B", "Magnesium calms the nerves.")})
+    assert locpipe(root, "update").returncode == 0
+    translate(root, {"Magnesium calms the nerves.": "Magnesium beruhigt die Nerven (a)."}, f"{DE}/a.po")
+    translate(root, {"Magnesium calms the nerves.": "Magnesium beruhigt die Nerven (b)."}, f"{DE}/b.po")
+    (root / "content/a.md").write_text(page("A", "Magnesium calms the nerves.", "Magnesium calms the nerves at night."), encoding="utf-8")
+    assert locpipe(root, "update").returncode == 0
+    assert units(root, f"{DE}/a.po")["Magnesium calms the nerves at night."].target == "Magnesium beruhigt die Nerven (b)."
+
+
+def test_memory_prefills_a_close_variant_from_another_page_fuzzy_with_previous_msgid(two_pages: Path) -> None:
+    (two_pages / "content/b.md").write_text(page("B", "Take 300 mg of magnesium daily, with food.",
+                                                 "Magnesium calms the nerves at night."), encoding="utf-8")
+    assert locpipe(two_pages, "update").returncode == 0
+    unit = units(two_pages, f"{DE}/b.po")["Magnesium calms the nerves at night."]
+    assert unit.isfuzzy() and unit.target == "Magnesium beruhigt die Nerven."
+    assert unit.prev_source == "Magnesium calms the nerves."
+    assert unit.getnotes("developer").splitlines()[-1] == "Suggested by translation memory from content/a.md"
+
+
+def test_memory_ignores_a_match_under_0_8_and_is_off_with_no_memory(two_pages: Path) -> None:
+    (two_pages / "content/b.md").write_text(page("B", "Take 300 mg of magnesium daily, with food.",
+                                                 "Magnesium often calms the irritated nerves.",  # 0.77
+                                                 "Magnesium calms the nerves at night."), encoding="utf-8")  # 0.86
+    done = locpipe(two_pages, "update", "--no-memory")
+    assert done.returncode == 0 and "0 from memory" in done.stdout
+    found = units(two_pages, f"{DE}/b.po")
+    assert found["Magnesium calms the nerves at night."].target == ""
+    assert "translation memory" not in found["Magnesium calms the nerves at night."].getnotes("developer")
+    (two_pages / f"{DE}/b.po").unlink()  # the run above made these entries; without it memory applies
+    assert locpipe(two_pages, "update").returncode == 0
+    found = units(two_pages, f"{DE}/b.po")
+    assert found["Magnesium often calms the irritated nerves."].target == ""
+    assert not found["Magnesium often calms the irritated nerves."].isfuzzy()
+    assert found["Magnesium calms the nerves at night."].target == "Magnesium beruhigt die Nerven."
+
+
 # --- new locale ------------------------------------------------------------------------------
 
 
