@@ -19,6 +19,7 @@ import pytest
 from conftest import REPO, copy_site, msgfmt_check, tree_bytes
 from locpipe import catalog, pipeline
 from locpipe.fsio import site_lock
+from locpipe.pseudo import pseudo_translate
 from sites import make_site, page
 from test_update import translate, units
 
@@ -148,7 +149,7 @@ def test_pseudo_locale_wraps_every_visible_string_and_is_never_published(site: P
     for path in pages:
         document = lxml.html.fromstring(path.read_text(encoding="utf-8"))
         assert document.get("lang") == "en-XA"
-        for proper in document.xpath('//nav[@class="language-switcher"] | //a[@class="site-name"]'):
+        for proper in document.xpath('//nav[@class="language-switcher"]//a[@hreflang] | //a[@class="site-name"]'):
             proper.drop_tree()  # language names and the site's name are proper nouns
         text = re.sub(r"⟦.*?⟧", "", document.find("body").text_content(), flags=re.S)
         assert not re.search(r"[^\W\d_]", text), f"{path}: text outside the catalogues: {text.split()!r}"
@@ -158,6 +159,49 @@ def test_pseudo_locale_wraps_every_visible_string_and_is_never_published(site: P
     assert "300–400 mg" in article and 'href="https://www.mayoclinic.org"' in article  # doses and links kept
     for published in ("build/sitemap.xml", "build/index.html", "build/de/conditions/twitching.html"):
         assert "en-XA" not in (site / published).read_text(encoding="utf-8")
+
+
+REFERENCES = """See [the study][bmj], [Mayo][], [NHS] and ![a chart][Chart] or [a page](https://example.org/a).
+
+[bmj]: https://www.bmj.com/study
+[mayo]: https://www.mayoclinic.org
+[NHS]: https://www.nhs.uk
+[chart]: https://example.org/chart.png"""
+
+
+def test_pseudo_locale_keeps_reference_links_working(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", {"a.md": page("A", REFERENCES)})
+    assert locpipe(root, "build", "--pseudo").returncode == 0
+    document = lxml.html.fromstring((root / "build/en-XA/a.html").read_bytes())
+    paragraph = document.xpath("//main//p[contains(., 'ţĥé')]")[0]
+    links = {a.get("href"): a.text_content() for a in paragraph.iter("a")}
+    assert links == {"https://www.bmj.com/study": "ţĥé šţûđý", "https://www.mayoclinic.org": "Mayo",
+                     "https://www.nhs.uk": "NHS", "https://example.org/a": "à þàĝé"}
+    assert paragraph.find(".//img").get("src") == "https://example.org/chart.png"
+    assert "[" not in paragraph.text_content()
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("[x][]", "[x][]"),  # collapsed: the text is the label
+    ("[x]", "[x]"),  # shortcut
+    ("[Text][Label]", "][Label]"),  # full: the text is translated, the label kept
+    ("![alt][img]", "][img]"),
+    ("[a [b] c][ref]", "][ref]"),
+    ("[t](https://example.org/x)", "](https://example.org/x)"),
+])
+def test_pseudo_translation_keeps_link_labels_and_targets(text: str, kept: str) -> None:
+    assert kept in pseudo_translate(text)
+
+
+def test_a_build_without_pseudo_removes_the_pseudo_locale(site: Path) -> None:
+    assert locpipe(site, "build", "--pseudo").returncode == 0
+    assert (site / "build/en-XA/index.html").is_file()
+    done = locpipe(site, "build")
+    assert done.returncode == 0, done.stderr
+    assert not (site / "build/en-XA").exists(), "deploying build/ would publish the pseudo-locale"
+    assert (site / "build/de/conditions/twitching.html").is_file()
+    assert locpipe(site, "build", "--pseudo").returncode == 0
+    assert (site / "build/en-XA/conditions/twitching.html").is_file(), "a later pseudo build renders it again"
 
 
 # --- nothing is ever lost ------------------------------------------------------------------------

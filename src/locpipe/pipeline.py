@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -392,6 +393,9 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
                 output.unlink()
                 result.written.append(f"build/{name}.html")
             del pages[name]
+        if not pseudo and (root / "build" / PSEUDO_LOCALE).is_dir():  # so that deploying build/ never publishes it
+            shutil.rmtree(root / "build" / PSEUDO_LOCALE)
+            result.written.append(f"build/{PSEUDO_LOCALE}/")
         # The indexes, picker and sitemap follow from the pages' keys (which hold
         # site.yaml, the templates and each locale's site.po): a no-op build skips them.
         site_files_key = _fingerprint(shared, *every, *(keys[name] for name in sorted(keys)))
