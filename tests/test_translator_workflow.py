@@ -20,7 +20,7 @@ from conftest import REPO, copy_site, msgfmt_check, tree_bytes
 from locpipe import catalog, pipeline
 from locpipe.fsio import site_lock
 from locpipe.pseudo import pseudo_translate
-from sites import make_site, page
+from sites import SITE_YAML, make_site, page
 from test_update import translate, units
 
 DE = "locales/de/LC_MESSAGES"
@@ -137,6 +137,36 @@ def test_init_refuses_an_unknown_code_with_a_suggestion_and_leaves_site_yaml(sit
     assert done.stderr.strip() == "LOCALE: error: unknown locale 'ger': Babel has no data for it (did you mean 'de'?)"
     assert (site / "site.yaml").read_bytes() == before
     assert not (site / "locales/ger").exists()
+
+
+def test_init_that_fails_leaves_site_yaml_and_creates_no_catalogue(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates/page.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if title %}\n{% endblock %}\n', encoding="utf-8")
+    before = (site / "site.yaml").read_bytes()
+    done = locpipe(site, "init", "fr")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("templates/page.html:4: error: template error")
+    assert (site / "site.yaml").read_bytes() == before
+    assert not (site / "locales/fr").exists()
+
+
+def test_init_keeps_the_indentation_of_a_block_style_locales_list(tmp_path: Path) -> None:
+    site_yaml = SITE_YAML.replace("locales: [en, de]\n", "locales:\n  - en    # source\n  - de\n\n")
+    root = make_site(tmp_path / "s", {"a.md": page("A", "Text")}, site_yaml)
+    done = locpipe(root, "init", "fr")
+    assert done.returncode == 0, done.stderr
+    assert (root / "site.yaml").read_text(encoding="utf-8") == site_yaml.replace("  - de\n", "  - de\n  - fr\n")
+    assert (root / "locales/fr/LC_MESSAGES/a.po").is_file()
+
+
+def test_stages_run_inside_a_held_site_lock(tmp_path: Path) -> None:
+    """One operation (init: update, then site.yaml) holds the lock throughout;
+    the stages it runs take the same lock again without waiting on themselves."""
+    root = make_site(tmp_path / "s", {"a.md": page("A", "Text")})
+    started = time.monotonic()
+    with site_lock(root):
+        pipeline.update(pipeline.load_site(root))
+    assert time.monotonic() - started < 4 and (root / f"{DE}/a.po").is_file()
 
 
 # --- pseudo-locale ---------------------------------------------------------------------------------

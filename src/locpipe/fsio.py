@@ -5,6 +5,7 @@ import contextlib
 import fcntl
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,11 +64,20 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     return True
 
 
+_held: set[tuple[str, int]] = set()  # (lock file, thread) pairs holding the lock
+
+
 @contextlib.contextmanager
 def site_lock(root: Path, wait_seconds: float = 5.0) -> Iterator[None]:
     """An OS-level lock (released when its process dies, so a killed run never
-    blocks the next); a second run waits briefly, then stops with a message."""
+    blocks the next); a second run waits briefly, then stops with a message.
+    Re-entrant in one thread, so an operation (``init``) can hold it across
+    the stages it runs, which take it too."""
     path = root / LOCK_PATH
+    held = (os.path.realpath(path), threading.get_ident())
+    if held in _held:
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
         deadline = time.monotonic() + wait_seconds
@@ -89,9 +99,11 @@ def site_lock(root: Path, wait_seconds: float = 5.0) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
+        _held.add(held)
         try:
             yield
         finally:
+            _held.discard(held)
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
