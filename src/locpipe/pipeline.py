@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -208,11 +209,34 @@ def locale_header(site: Site, locale: str, old: Store | None, source: str, pot_d
             "MIME-Version": "1.0",
             "Content-Type": "text/plain; charset=UTF-8",
             "Content-Transfer-Encoding": "8bit",
-            "Plural-Forms": get_plural(locale.replace("-", "_")).plural_forms,
         }
     )
+    plural_forms = get_plural(locale.replace("-", "_")).plural_forms
+    if _plural_rule(fields.get("Plural-Forms", "")) != _plural_rule(plural_forms):
+        fields["Plural-Forms"] = plural_forms
     comment = None if old is not None else f"{name} translation of {source} ({site.config.name})."
     return fields, comment
+
+
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+
+
+def _plural_rule(value: str) -> tuple[int, str] | None:
+    """A Plural-Forms value as (nplurals, expression without whitespace or one
+    outer pair of parentheses): Weblate and Lokalize write Babel's rule as
+    ``plural=n != 1;``, and rewriting it would make files ping-pong between tools."""
+    match = _PLURAL_FORMS.fullmatch(value)
+    if match is None:
+        return None
+    expression = re.sub(r"\s+", "", match.group(2))
+    depth = 0
+    for index, char in enumerate(expression):
+        depth += (char == "(") - (char == ")")
+        if depth == 0:  # where the first parenthesis closes: outer only if at the very end
+            if index == len(expression) - 1 and expression[0] == "(":
+                expression = expression[1:-1]
+            break
+    return int(match.group(1)), expression
 
 
 def update(site: Site, locales: list[str] | None = None, use_memory: bool = True, progress: Progress | None = None) -> UpdateResult:
