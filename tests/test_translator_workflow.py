@@ -349,13 +349,15 @@ def test_serve_rebuilds_when_a_po_is_saved_and_survives_a_syntax_error(site: Pat
         po.write_text(text.replace('msgstr "Stress oder Angst"', 'msgstr "Stress oder Ängste"'), encoding="utf-8")
         wait_for(lambda: "Stress oder Ängste" in fetch(f"{base}/de/conditions/twitching.html"))
         po.write_text(text.replace('msgstr "Stress oder Angst"', 'msgstr "Stress oder Angst'), encoding="utf-8")
-        state = wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state")).get("error"))
-        assert state.startswith(f"{DE}/conditions/twitching.po:") and "cannot parse" in state
-        page_html = fetch(f"{base}/de/conditions/twitching.html")
-        assert "locpipe-error" in page_html, "the page shows the error"
-        po.write_text(text, encoding="utf-8")
+        line = text[: text.index('msgstr "Stress oder Angst"')].count("\n") + 1
+        # What the page's overlay shows: the state it polls, naming the file and line.
+        error = wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state")).get("error"))
+        assert error.startswith(f"{DE}/conditions/twitching.po:{line}: error: cannot parse"), error
+        assert "Stress oder Ängste" in fetch(f"{base}/de/conditions/twitching.html"), "the last good page is still served"
+        po.write_text(text.replace('msgstr "Stress oder Angst"', 'msgstr "Stress oder Sorgen"'), encoding="utf-8")
         wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state"))["error"] is None)
-        assert "Stress oder Angst" in fetch(f"{base}/de/conditions/twitching.html")
+        wait_for(lambda: "Stress oder Sorgen" in fetch(f"{base}/de/conditions/twitching.html"))
+        assert "Stress oder Ängste" not in fetch(f"{base}/de/conditions/twitching.html")
     finally:
         server.send_signal(signal.SIGINT)
         try:
