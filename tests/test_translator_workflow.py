@@ -296,6 +296,85 @@ def test_a_second_update_waits_for_the_lock_then_stops_with_a_message(tmp_path: 
     assert locpipe(root, "update").returncode == 0, "a lock left by a killed run never blocks the next one"
 
 
+# --- progress ------------------------------------------------------------------------------
+
+
+def on_a_terminal(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run locpipe with stderr on a pseudo-terminal and stdout on a pipe: (exit code, stdout, terminal)."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "locpipe", "--root", str(root), *args],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    stdout = process.stdout.read()
+    process.wait()
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    return process.returncode, stdout, screen.decode("utf-8")
+
+
+def pages(count: int) -> dict[str, str]:
+    return {f"p{n:03}.md": page(f"Page {n}", f"Magnesium and the nerves, part {n}.") for n in range(count)}
+
+
+@pytest.mark.parametrize("command", ["extract", "update", "build"])
+def test_progress_is_one_summary_line_off_a_terminal(tmp_path: Path, command: str) -> None:
+    root = make_site(tmp_path / "s", pages(3))
+    if command == "build":
+        assert locpipe(root, "update").returncode == 0
+    done = locpipe(root, command)
+    assert done.returncode == 0, done.stderr
+    [summary] = done.stdout.splitlines()
+    assert re.search(r"\b3 pages, \d+ messages\b", summary) and re.search(r" in \d+\.\d\d s\b", summary), summary
+    if command != "extract":
+        assert re.search(r"× [12] locale\(s\)", summary), summary
+    assert "[" not in done.stderr, "no bar in a log"
+
+
+def test_progress_bars_count_pages_on_a_terminal_and_stay_off_stdout(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", pages(3))
+    assert locpipe(root, "update").returncode == 0
+    (root / "content/p000.md").write_text(page("Page 0", "Changed."), encoding="utf-8")
+    code, stdout, screen = on_a_terminal(root, "update")
+    assert code == 0 and len(stdout.splitlines()) == 1 and "[" not in stdout
+    for stage in ("templates", "de: reading", "de: merging", "de: comparing", "de: writing"):
+        assert f"update {stage} [" in screen, (stage, screen)
+    assert re.search(r"update de: merging \[#{7} {23}\] 1/4", screen), "one step per page (3 pages and site.po)"
+    code, stdout, screen = on_a_terminal(root, "build")
+    assert code == 0 and stdout.startswith("built 3 pages")
+    assert re.search(r"build rendering \[#{10} {20}\] 1/3", screen), screen
+    code, stdout, screen = on_a_terminal(root, "extract")
+    assert code == 0 and "extract templates [" in screen and "4/4" in screen
+
+
+@pytest.fixture
+def many_pages(tmp_path: Path) -> Path:
+    """Enough pages for the build to render in worker processes (on two cores or more)."""
+    return make_site(tmp_path / "s", pages(2 * pipeline.PARALLEL_FROM + 10))
+
+
+def test_build_in_worker_processes_counts_pages(many_pages: Path) -> None:
+    code, _stdout, screen = on_a_terminal(many_pages, "build")
+    assert code == 0 and f"build rendering [{'#' * 30}] 90/90" in screen, screen
+
+
+def test_a_bad_page_in_a_build_in_worker_processes_is_one_line(many_pages: Path) -> None:
+    (many_pages / "content/p000.md").write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
+    done = locpipe(many_pages, "build")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("content/p000.md:2: error: invalid YAML"), done.stderr
+    assert not list((many_pages / "build").rglob("*.html")), "nothing is in place until every page has rendered"
+
+
 # --- living with translators' tools ----------------------------------------------------------------
 
 
