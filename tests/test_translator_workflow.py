@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import REPO, copy_site, msgfmt_check, tree_bytes
+from conftest import copy_site, msgfmt_check
 from locpipe import catalog, pipeline
 from locpipe.fsio import site_lock
 from locpipe.pseudo import pseudo_translate
