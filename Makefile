@@ -6,6 +6,7 @@ LOCPIPE := $(BIN)/locpipe
 INSTALLED := $(VENV)/.installed
 LOCALE ?=
 LOCALE_ARG := $(if $(LOCALE),--locale $(LOCALE),)
+FORMAT ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup gettext build extract update check stats test clean init pseudo serve bench
@@ -38,8 +39,8 @@ extract: $(INSTALLED) ## write locales/templates/*.pot from content/
 update: $(INSTALLED) ## extract and merge into every .po (LOCALE=de for one)
 	$(LOCPIPE) update $(LOCALE_ARG)
 
-check: $(INSTALLED) ## the CI gate: completeness, markup, numbers, disclaimer
-	$(LOCPIPE) check $(LOCALE_ARG)
+check: build ## the CI gate on the catalogues and the built pages (FORMAT=github in Actions)
+	$(LOCPIPE) check --built $(LOCALE_ARG) $(if $(FORMAT),--format $(FORMAT),)
 
 stats: $(INSTALLED) ## translation progress per locale and page
 	$(LOCPIPE) stats

@@ -8,7 +8,7 @@ import pytest
 
 from locpipe import pipeline
 from locpipe.render import Translations, page_segments, render_body
-from sites import make_site, page
+from sites import SITE_YAML, make_site, page
 from test_update import translate
 
 TWITCHING = page(
@@ -122,3 +122,55 @@ def test_a_paragraph_shared_by_pages_renders_the_same_on_each(tmp_path: Path) ->
         for locale in ("en", "de"):
             body = html(root, f"{locale}/p{n}.html").xpath('//*[@class="page-body"]')[0]
             assert body.text_content().strip() == "Salt & pepper, *not* emphasis © 2026.", (locale, n)
+
+
+def disclaimer_of(root: Path, relative: str):
+    return html(root, relative).xpath('//aside[@class="disclaimer"]')[0]
+
+
+def test_pages_show_the_approved_disclaimer_even_when_site_po_softens_it(built: Path) -> None:
+    translate(built, {"**Not medical advice.** Ask a doctor.": "**Meist keine medizinische Beratung.** Frag eine Ärztin oder einen Arzt."},
+              "locales/de/LC_MESSAGES/site.po")
+    result = pipeline.build(pipeline.load_site(built))
+    assert disclaimer_of(built, "de/twitching.html").text_content().strip() == "Keine medizinische Beratung. Frag eine Ärztin oder einen Arzt."
+    assert result.disclaimer_differs == ["locales/de/LC_MESSAGES/site.po"]
+
+
+def test_a_reviewed_change_to_the_approved_wording_reaches_every_page(built: Path) -> None:
+    site_yaml = built / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Frag eine Ärztin", "Frag bitte eine Ärztin"), encoding="utf-8")
+    result = pipeline.build(pipeline.load_site(built))
+    for relative in ("de/twitching.html", "de/articles/magnesium.html", "de/index.html"):
+        assert "Frag bitte eine Ärztin" in disclaimer_of(built, relative).text_content(), relative
+    assert result.disclaimer_differs == ["locales/de/LC_MESSAGES/site.po"]  # until site.po is brought in line
+
+
+def test_a_locale_without_approved_wording_shows_the_source_disclaimer_marked_english(built: Path) -> None:
+    site_yaml = built / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text[: text.index("  approved:")], encoding="utf-8")
+    pipeline.build(pipeline.load_site(built))
+    aside = disclaimer_of(built, "de/twitching.html")
+    assert aside.text_content().strip() == "Not medical advice. Ask a doctor."
+    assert aside.get("lang") == "en"
+
+
+def test_interface_strings_without_translation_are_marked_english(tmp_path: Path) -> None:
+    text = "---\ntitle: Salts\ndate: 2026-03-01\ningredients: [Magnesium]\n---\n\nBody.\n"
+    root = make_site(tmp_path / "s", {"salts.md": text}, SITE_YAML + "front_matter:\n  translatable: [title, ingredients]\n")
+    pipeline.update(pipeline.load_site(root))
+    translate(root, {"Ingredients": "Inhaltsstoffe"}, "locales/de/LC_MESSAGES/site.po")
+    pipeline.build(pipeline.load_site(root))
+    doc = html(root, "de/salts.html")
+    assert [(h2.text_content(), h2.get("lang")) for h2 in doc.xpath("//section[@class='ingredients']/h2")] == [("Inhaltsstoffe", None)]
+    date = doc.xpath("//p[@class='page-date']")[0]
+    assert (date.text_content(), date.get("lang")) == ("Published on 1. März 2026", "en")
+    assert html(root, "de/index.html").xpath("//h1")[0].get("lang") == "en"
+
+
+def test_a_page_without_description_gets_one_from_its_first_paragraph(built: Path) -> None:
+    def meta(relative: str) -> str:
+        return html(built, relative).xpath('//meta[@name="description"]/@content')[0]
+
+    assert meta("en/articles/magnesium.html") == "Back to twitching."
+    assert meta("de/twitching.html") == "Siehe den Magnesium-Artikel und die Quelle."

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, msgcat_output, msgfmt_check, tree_bytes
-from locpipe import pipeline
+from locpipe import pipeline, report
 from locpipe.cli import main
+from locpipe.model import Finding
 
 DE = "locales/de/LC_MESSAGES"
 
@@ -110,3 +111,39 @@ def test_github_format_prints_only_workflow_commands(site: Path) -> None:
 def test_check_cannot_run_without_site_yaml(tmp_path: Path) -> None:
     code, _out = run_check(tmp_path)
     assert code == 2
+
+
+def test_github_commands_escape_what_would_end_them() -> None:
+    finding = Finding("locales/de/a,b:c.po", 7, "de", "markup", "error", "raw HTML '<b\nclass=x>'; 61.1% done\r")
+    assert report.github_report([finding]) == (
+        "::error file=locales/de/a%2Cb%3Ac.po,line=7,title=[markup]::raw HTML '<b%0Aclass=x>'; 61.1%25 done%0D")
+
+
+def test_a_finding_is_one_line_of_text_even_when_it_quotes_a_line_break() -> None:
+    finding = Finding("locales/de/a.po", 7, "de", "markup", "error", "raw HTML '<b\nclass=x>'")
+    assert str(finding) == "locales/de/a.po:7: error [markup]: raw HTML '<b\\nclass=x>'"
+
+
+def test_json_findings_carry_every_field(site: Path) -> None:
+    replace_in(site / f"{DE}/articles/why-does-my-muscle-twitch.po", "300–400 mg/Tag", "300–400 g/Tag")
+    replace_in(site / f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine")
+    code, out = run_check(site, "--format", "json")
+    findings = json.loads(out)["findings"]
+    assert code == 1 and findings
+    for finding in findings:
+        assert set(finding) == {"file", "line", "locale", "check", "severity", "message"}
+        assert isinstance(finding["line"], int) and finding["locale"] == "de"
+    assert {(f["file"], f["check"], f["severity"]) for f in findings} == {
+        (f"{DE}/site.po", "disclaimer", "error"), (f"{DE}/articles/why-does-my-muscle-twitch.po", "numbers", "error")}
+
+
+@pytest.mark.parametrize("output", ["json", "github"])
+def test_a_check_that_cannot_run_says_why_in_the_machine_format_too(site: Path, output: str) -> None:
+    replace_in(site / "site.yaml", "min_translated: 100", "min_translated: lots")
+    code, out = run_check(site, "--format", output)
+    assert code == 2
+    if output == "json":
+        [finding] = json.loads(out)["findings"]
+        assert finding["file"] == "site.yaml" and finding["line"] and "publish.min_translated" in finding["message"]
+    else:
+        assert out.startswith("::error file=site.yaml,line=") and "publish.min_translated" in out

@@ -149,6 +149,13 @@ def _nfd_twin(root: Path) -> None:
     write_page(page("Café"), unicodedata.normalize("NFD", "café.md"))(root)
 
 
+def _link_to_outside(root: Path) -> None:
+    outside = root.parent / f"{root.name}-outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(page("Secret", "Outside text."), encoding="utf-8")
+    (root / "content/leak.md").symlink_to(outside / "secret.md")
+
+
 PAGE_CASES = {
     "front matter not YAML": (write_page("---\ntitle: [unclosed\n---\nText\n"), "content/a.md:2", "invalid YAML"),
     "front matter a list": (write_page("---\n- a list\n---\nText\n"), "content/a.md:2", "front matter must be a mapping"),
@@ -169,7 +176,7 @@ PAGE_CASES = {
     "recursive alias": (write_page("---\ntitle: A\nloop: &x [*x]\n---\n"), "content/a.md:3", "alias refers to its own anchor"),
     "python tag": (write_page("---\ntitle: !!python/object/apply:os.system [ls]\n---\n"), "content/a.md:2",
                    "could not determine a constructor"),
-    "nested too deeply": (write_page("---\ntitle: A\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"), "content/a.md:2", "nested too deeply"),
+    "nested too deeply": (write_page("---\ntitle: A\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"), "content/a.md:3", "nested too deeply"),
     "same output a.md and A.md": (write_page(page("Other A"), "A.md"), "content/a.md", "writes the same output as content/A.md"),
     "same output NFC and NFD names": (_nfd_twin, f"content/{unicodedata.normalize('NFC', 'café.md')}", "writes the same output as"),
     "reserved index.md": (write_page(page("Home"), "index.md"), "content/index.md", "this name is reserved"),
@@ -181,6 +188,7 @@ PAGE_CASES = {
                                        "leads outside content/"),
     "link leaves content/ from a folder": (write_page(page("B", "[x](../../b.md)"), "guide/b.md"), "content/guide/b.md:5",
                                            "leads outside content/"),
+    "page is a link to a file outside content/": (_link_to_outside, "content/leak.md", "a link to a file outside content/"),
     "empty content/": (_empty_content, "content", "no pages"),
     "missing content/": (remove("content"), "content", "no content/ folder"),
 }
@@ -207,6 +215,14 @@ def test_a_bad_page_among_changed_pages_writes_no_page(shipped: Path, broken: st
     after = snapshot(shipped)
     assert [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)] == []
     assert_refused(done, where, "")
+
+
+def test_a_first_build_that_fails_leaves_no_build_folder(tmp_path: Path) -> None:
+    """Pages rendered before the bad one are staged in folders the build made:
+    none may be left for ``check`` to find."""
+    root = make_site(tmp_path / "s", {**PAGES, "guide/deep/c.md": page("C", "Fine."), "guide/z.md": "---\ntitle: [unclosed\n---\n"})
+    assert_refused(run(root, "build"), "content/guide/z.md:2", "invalid YAML")
+    assert not (root / "build").exists()
 
 
 # --- site.yaml ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .catalog import Store
 from .config import SiteConfig, babel_locale
 from .model import Page, Segment
 from .pseudo import PSEUDO_LOCALE
-from .render import Text, Translations, disclaimer, format_page_date, render_body, render_inline
+from .render import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
 from .templates import PACKAGE_TEMPLATES, render, template_dirs
 
 
@@ -65,6 +65,7 @@ def render_page(
         body=Markup(render_body(page, segments, translations, config.source_locale)),
         date=format_page_date(page.fields.get("date"), _formatting_locale(config, locale)),
         canonical=f"{config.base_url}/{locale}/{page.slug}.html",
+        meta_description=fields["description"] or summary(page, segments, translations),
     )
     messages = {segment.msgid for segment in segments} | {
         value for name in config.translatable_fields for value in _values(page.fields.get(name))
@@ -166,7 +167,7 @@ def _fields(config: SiteConfig, page: Page, translations: Translations) -> dict:
 
 def _common(config: SiteConfig, locale: str, path: str, ui: Translations, same_page_in) -> dict:
     to_root = _relative(path, "build/x")[:-1]
-    notice = disclaimer(config, ui)
+    notice = disclaimer(config, locale, ui)
     return {
         "_": ui.gettext(),
         "site_name": config.name,

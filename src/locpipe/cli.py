@@ -105,6 +105,9 @@ def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             status = 1 if args.strict else status
+    for path in result.disclaimer_differs:
+        print(f"{path}: warning: the disclaimer is not the approved wording in site.yaml; "
+              "the pages show the approved one (locpipe check names the difference)", file=sys.stderr)
     print(f"built {result.pages} pages, {result.messages} messages × {len(result.locales)} locale(s) in {result.seconds:.2f} s "
           f"({result.rendered} page(s) rendered, {len(result.written)} file(s) written)")
     return status
@@ -129,7 +132,7 @@ def _check(site: pipeline.Site, args: argparse.Namespace) -> int:
 def _stats(site: pipeline.Site, args: argparse.Namespace) -> int:
     totals, pages = pipeline.stats(site)
     if args.format == "json":
-        print(report.json_report([], totals, pages))
+        print(report.stats_json(totals, pages))
     elif args.format == "html":
         path = pipeline.write_status_page(site, totals, pages)
         print(f"wrote {path}")
@@ -161,6 +164,16 @@ def _serve(site: pipeline.Site, args: argparse.Namespace) -> int:
 COMMANDS = {"serve": _serve, "extract": _extract, "update": _update, "build": _build, "check": _check, "stats": _stats, "init": _init}
 
 
+def _shown_path(filename: str | None, root: Path) -> str:
+    """A path in a message, relative to the site root like every other."""
+    if not filename:
+        return "locpipe"
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(filename)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -168,9 +181,15 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](site, args)
     except LocpipeError as exc:
         print(format_error(exc), file=sys.stderr)
-        return 2 if args.command == "check" else 1  # check: 2 means it could not run at all
+        if args.command != "check":
+            return 1
+        if args.format == "json":
+            print(report.json_report([report.unrunnable(exc)], {}))
+        elif args.format == "github":
+            print(report.github_report([report.unrunnable(exc)]))
+        return 2  # check could not run at all
     except OSError as exc:
-        print(f"{exc.filename or 'locpipe'}: error: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{_shown_path(exc.filename, args.root)}: error: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("locpipe: interrupted", file=sys.stderr)

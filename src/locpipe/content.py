@@ -23,7 +23,15 @@ def page_paths(root: Path) -> list[str]:
     base = root / CONTENT_DIR
     if not base.is_dir():
         raise ContentError("no content/ folder: a site needs site.yaml, content/ and locales/", CONTENT_DIR)
-    paths = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md") if p.is_file())
+    inside = base.resolve()
+    paths = []
+    for path in sorted(base.rglob("*.md")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(base).as_posix()
+        if inside not in path.resolve().parents:
+            raise ContentError("this page is a link to a file outside content/: copy the file in instead", f"{CONTENT_DIR}/{relative}")
+        paths.append(relative)
     if not paths:
         raise ContentError("no pages: content/ holds no .md file", CONTENT_DIR)
     return paths

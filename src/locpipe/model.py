@@ -52,8 +52,10 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
+        """One line, even for a message quoting a text with line breaks (shown
+        as ``\\n``, the way the catalogue writes them)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.severity} [{self.check}]: {self.message}"
+        return f"{where}: {self.severity} [{self.check}]: {self.message}".replace("\n", "\\n")
 
 
 @dataclass(slots=True, frozen=True)

@@ -46,7 +46,7 @@ from .model import Finding, Message, Page
 from .progress import INTERVAL, Progress
 from .site_checks import approved_text, normalize, wording_difference
 from .pseudo import PSEUDO_LOCALE
-from .render import page_segments
+from .render import catalogue_disclaimer_differs, page_segments
 from .stats import Counts, catalogue_counts, locale_stats
 from .templates import render, template_dirs, template_strings
 
@@ -338,6 +338,7 @@ class BuildResult:
     messages: int = 0  # of the pages, in each locale
     written: list[str] = field(default_factory=list)
     percent: dict[str, float] = field(default_factory=dict)
+    disclaimer_differs: list[str] = field(default_factory=list)  # site.po files whose disclaimer is not the approved one
     seconds: float = 0.0
 
 
@@ -457,6 +458,10 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
             if locale != config.source_locale and locale not in percent:
                 percent[locale] = _percent(site, locale, [PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs])
         result.percent = {locale: percent[locale] for locale in chosen if locale in percent}
+        result.disclaimer_differs = [
+            catalog_path(locale, SITE_CATALOG) for locale in chosen if locale in config.target_locales
+            and catalogue_disclaimer_differs(config, locale, translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG))))
+        ]
         manifest["files"] = digest.settled
         write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
     result.seconds = time.perf_counter() - started
@@ -526,11 +531,24 @@ def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Pr
                 if progress:
                     progress("rendering", count.value, len(slugs))
     if errors:
-        for _name, _entry, staged, _output in rendered:
-            if staged:
-                Path(staged).unlink(missing_ok=True)
+        staged_files = [Path(staged) for _name, _entry, staged, _output in rendered if staged]
+        for staged in staged_files:
+            staged.unlink(missing_ok=True)
+        _remove_empty_folders({staged.parent for staged in staged_files}, root / "build")
         raise LocpipeError(*min(errors, key=lambda error: (error[1] or "", error[2] or 0)))
     return rendered
+
+
+def _remove_empty_folders(folders: set[Path], top: Path) -> None:
+    """Folders a failed build made for its staged pages, up to ``top``: a first
+    build that fails leaves no empty ``build/`` for ``check`` to find."""
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        while folder == top or top in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or already gone
+                break
+            folder = folder.parent
 
 
 _page_count = None  # in a worker process: the count of rendered pages it shares with the parent

@@ -21,7 +21,7 @@ from .config import SiteConfig, babel_locale
 from .extract import DISCLAIMER_CONTEXT
 from .markdown import parse_translation, parser, translation_parser
 from .model import Page, Segment
-from .pseudo import pseudo_translate
+from .pseudo import PSEUDO_LOCALE, pseudo_translate
 from .segment import i18n_comment, segments
 
 
@@ -106,6 +106,31 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
     return md.renderer.render(shown, md.options, page.env)
 
 
+SUMMARY_LENGTH = 160  # what search engines show of a meta description
+
+
+def summary(page: Page, page_segments: list[Segment], translations: Translations) -> Text:
+    """A meta description for a page whose front matter has none: its first
+    paragraph (in the locale where translated) as plain text, cut at a word."""
+    first = next((s for s in page_segments if page.tokens[s.token_index - 1].type == "paragraph_open"), None)
+    if first is None:
+        return translations.text(page.fields["title"])
+    found = translations.get(first.msgid)
+    text = " ".join(_plain_text(parse_translation(first.msgid if found is None else found, page.env)).split())
+    if len(text) > SUMMARY_LENGTH:
+        text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return Text.of(text, found is None)
+
+
+def _plain_text(children: list) -> str:
+    """What a reader sees of inline tokens: their text, code and image alt text."""
+    return "".join(
+        child.content if child.type in ("text", "code_inline") else " " if child.type in ("softbreak", "hardbreak")
+        else _plain_text(child.children or []) if child.type == "image" else ""
+        for child in children
+    )
+
+
 @lru_cache(maxsize=64)
 def render_inline(text: str) -> Markup:
     """Inline Markdown from a catalogue or site.yaml (the disclaimer, on every
@@ -125,5 +150,23 @@ def format_page_date(value: object, locale: str) -> str | None:
     return None
 
 
-def disclaimer(config: SiteConfig, translations: Translations) -> Text:
-    return translations.text(config.disclaimer_source, DISCLAIMER_CONTEXT)
+def disclaimer(config: SiteConfig, locale: str, ui: Translations) -> Text:
+    """The wording site.yaml approves for the locale, never a catalogue's: a
+    softened translation cannot reach a page, and a reviewed change to site.yaml
+    reaches every page at once. A locale without approved wording shows the
+    source's, marked as such (``check`` refuses to publish it); the
+    pseudo-locale transforms the source like any message."""
+    if locale == PSEUDO_LOCALE:
+        return ui.text(config.disclaimer_source, DISCLAIMER_CONTEXT)
+    if locale == config.source_locale:
+        return Text.of(config.disclaimer_source, False)
+    approved = config.disclaimer_approved.get(locale)
+    return Text.of(config.disclaimer_source, True) if approved is None else Text.of(approved, False)
+
+
+def catalogue_disclaimer_differs(config: SiteConfig, locale: str, ui: Translations) -> bool:
+    """The locale's ``site.po`` holds another wording than the approved one
+    (the page shows the approved one; ``check`` reports the catalogue)."""
+    approved = config.disclaimer_approved.get(locale)
+    translated = ui.get(config.disclaimer_source, DISCLAIMER_CONTEXT)
+    return approved is not None and (translated is None or translated.split() != approved.split())

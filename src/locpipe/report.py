@@ -27,17 +27,31 @@ def text_report(findings: list[Finding], stats: dict[str, Counts]) -> tuple[str,
     return "\n".join(lines), "\n".join(summary)
 
 
-def json_report(findings: list[Finding], stats: dict[str, Counts], pages: dict[str, dict[str, Counts]] | None = None) -> str:
-    data: dict = {
+def json_report(findings: list[Finding], stats: dict[str, Counts]) -> str:
+    """``check --format json``: the findings and each locale's progress."""
+    data = {
         "findings": [
             {"file": f.file, "line": f.line, "locale": f.locale, "check": f.check, "severity": f.severity, "message": f.message}
             for f in findings
         ],
-        "stats": {locale: counts.as_dict() for locale, counts in stats.items()},
+        "stats": _stats_json(stats),
     }
-    if pages is not None:
-        data["pages"] = {locale: {slug: c.as_dict() for slug, c in per.items()} for locale, per in pages.items()}
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def stats_json(totals: dict[str, Counts], pages: dict[str, dict[str, Counts]]) -> str:
+    """``stats --format json``: the same ``stats`` as ``check``, and each catalogue's."""
+    data = {"stats": _stats_json(totals), "pages": {locale: _stats_json(per) for locale, per in pages.items()}}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _stats_json(counts: dict[str, Counts]) -> dict:
+    return {name: c.as_dict() for name, c in counts.items()}
+
+
+def unrunnable(exc: LocpipeError) -> Finding:
+    """Why ``check`` could not run, as a finding, so JSON and GitHub output carry it too."""
+    return Finding(exc.path or "site.yaml", exc.line, None, "run", "error", exc.message)
 
 
 def _escape_data(text: str) -> str:

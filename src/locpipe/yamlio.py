@@ -49,6 +49,8 @@ def load_with_lines(text: str, path: str, first_line: int = 1) -> tuple[Any, dic
         last_line = first_line + text.rstrip("\n").count("\n")  # libyaml may point past the end
         line = min(mark.line + first_line, last_line) if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if problem == "exceeded maximum nesting depth":  # the limit recent PyYAML wheels set in libyaml
+            problem = "the values are nested too deeply"
         raise LocpipeError(f"invalid YAML: {problem}", path, line) from None
     except RecursionError:
         raise LocpipeError("invalid YAML: the values are nested too deeply", path, first_line) from None
