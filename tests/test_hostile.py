@@ -338,14 +338,33 @@ def _no_header(po: Path) -> int:
     return 1
 
 
+def _text_after_quote(po: Path) -> int:
+    edit(po, 'msgstr "Stress oder Angst"', 'msgstr "Stress oder Angst"x')
+    return line_of(po, 'msgstr "Stress oder Angst"x')
+
+
+def _no_msgstr(po: Path) -> int:
+    edit(po, 'msgid "Common Causes"\nmsgstr "Häufige Ursachen"\n', 'msgid "Common Causes"\n')
+    return line_of(po, 'msgid "Common Causes"')
+
+
+def _no_msgstr_at_the_end(po: Path) -> int:
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text[: text.rindex("\nmsgstr ") + 1], encoding="utf-8")
+    return text[: text.rindex("\nmsgid ")].count("\n") + 2
+
+
 def _latin1_charset(po: Path) -> int:
     edit(po, "charset=UTF-8", "charset=ISO-8859-1")
     return line_of(po, '"Content-Type:')
 
 
 CATALOG_CASES = {
-    "unterminated string": (_unterminated, "cannot parse the catalogue: end-of-line within string"),
-    "msgstr before msgid": (_msgstr_first, "cannot parse the catalogue"),
+    "unterminated string": (_unterminated, "end of line within a string"),
+    "msgstr before msgid": (_msgstr_first, "msgstr without a msgid before it"),
+    "text after the closing quote": (_text_after_quote, "text after the closing quote: 'x'"),
+    "msgid without msgstr": (_no_msgstr, "msgid without msgstr"),
+    "msgid without msgstr at the end": (_no_msgstr_at_the_end, "msgid without msgstr"),
     "duplicate msgid": (_duplicate, "duplicate message (first defined at line"),
     "invalid escape": (_bad_escape, "invalid escape sequence '\\q'"),
     "not UTF-8": (_not_utf8, "not UTF-8 text"),

@@ -211,7 +211,7 @@ def test_serve_rebuilds_when_a_po_is_saved_and_survives_a_syntax_error(site: Pat
         wait_for(lambda: "Stress oder Ängste" in fetch(f"{base}/de/conditions/twitching.html"))
         po.write_text(text.replace('msgstr "Stress oder Angst"', 'msgstr "Stress oder Angst'), encoding="utf-8")
         state = wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state")).get("error"))
-        assert state.startswith(f"{DE}/conditions/twitching.po:") and "cannot parse" in state
+        assert state.startswith(f"{DE}/conditions/twitching.po:133:") and "end of line within a string" in state
         page_html = fetch(f"{base}/de/conditions/twitching.html")
         assert "locpipe-error" in page_html, "the page shows the error"
         po.write_text(text, encoding="utf-8")
