@@ -424,6 +424,15 @@ def test_crlf_and_bom_catalogues_are_read_and_used(shipped: Path, encoding: str)
     assert after == data or b"\r" not in after
 
 
+def test_a_catalogue_msgcat_refuses_is_named_with_the_line_and_reason(shipped: Path) -> None:
+    """Old Mac line ends (CR only): translate-toolkit reads the file, but GNU msgcat
+    refuses what update makes of it; the error names the file, msgcat's first line
+    and its reason, not msgcat's closing count of errors."""
+    po = shipped / TWITCHING_PO
+    po.write_bytes(po.read_bytes().replace(b"\n", b"\r"))
+    refused(shipped, f"{TWITCHING_PO}:2", "GNU msgcat refused the catalogue: syntax error", (("update", 1),))
+
+
 # --- unbalanced Markdown in a translation --------------------------------------------------------
 def test_unclosed_strong_in_a_msgstr_is_a_markup_finding_and_still_builds(shipped: Path) -> None:
     po = shipped / TWITCHING_PO

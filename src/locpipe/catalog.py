@@ -252,6 +252,10 @@ def relayout(data: bytes, path: str) -> bytes:
     return serialize(store)
 
 
+# "<stdin>:LINE:COLUMN: message" or "-:LINE: message", warnings aside.
+_MSGCAT_ERROR = re.compile(r"^(?:<stdin>|-):(\d+):(?:\d+:)? (?!warning:)(.*)$", re.M)
+
+
 @lru_cache(maxsize=1)
 def _msgcat() -> str | None:
     found = shutil.which("msgcat")
@@ -275,8 +279,12 @@ def gnu_layout(data: bytes, path: str) -> bytes:
         return data
     done = subprocess.run([msgcat, "-"], input=data, capture_output=True)
     if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CatalogError(f"GNU msgcat refused the catalogue: {reason[-1] if reason else 'no reason given'}", path)
+        stderr = done.stderr.decode("utf-8", "replace")
+        first = _MSGCAT_ERROR.search(stderr)  # (its last line only counts the errors)
+        if first is not None:
+            raise CatalogError(f"GNU msgcat refused the catalogue: {first.group(2)}", path, int(first.group(1)))
+        lines = stderr.strip().splitlines()
+        raise CatalogError(f"GNU msgcat refused the catalogue: {lines[0] if lines else 'no reason given'}", path)
     return done.stdout
 
 
