@@ -152,9 +152,11 @@ def write_catalogs(root: Path, outputs: dict[str, bytes]) -> list[str]:
 
 
 def _write_laid_out(root: Path, files: dict[str, bytes]) -> None:
+    """Every file is laid out before any is written: one msgcat refuses leaves all as they were."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for relative, data in zip(files, pool.map(catalog.gnu_layout, files.values(), files.keys())):
-            write_atomic(root / relative, data)
+        laid_out = list(pool.map(catalog.gnu_layout, files.values(), files.keys()))
+    for relative, data in zip(files, laid_out):
+        write_atomic(root / relative, data)
 
 
 # --- update --------------------------------------------------------------
