@@ -424,6 +424,34 @@ def test_crlf_and_bom_catalogues_are_read_and_used(shipped: Path, encoding: str)
     assert after == data or b"\r" not in after
 
 
+def _folder(po: Path) -> None:
+    po.unlink()
+    po.mkdir()
+
+
+def _symlink_loop(po: Path) -> None:  # unreadable even for root, who may read any file
+    po.unlink()
+    po.symlink_to(po.name)
+
+
+UNREADABLE = {"a folder": (_folder, "Is a directory"), "a symlink loop": (_symlink_loop, "Too many levels of symbolic links")}
+
+
+@pytest.mark.parametrize("case", UNREADABLE)
+def test_an_unreadable_catalogue_is_named_relative_to_the_site(shipped: Path, case: str) -> None:
+    change, reason = UNREADABLE[case]
+    change(shipped / TWITCHING_PO)
+    refused(shipped, TWITCHING_PO, f"cannot read the catalogue: {reason}", (*WRITERS, ("stats", 1)))
+    done = run(shipped, "check")
+    assert f"{TWITCHING_PO}: error [syntax]: cannot read the catalogue: {reason}" in done.stdout.splitlines(), done.stdout
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_a_folder_named_like_a_catalogue_is_named_relative_to_the_site(shipped: Path) -> None:
+    (shipped / "locales/de/LC_MESSAGES/x.po").mkdir()
+    refused(shipped, "locales/de/LC_MESSAGES/x.po", "cannot read the catalogue: Is a directory", (("update", 1), ("stats", 1)))
+
+
 def test_a_catalogue_msgcat_refuses_is_named_with_the_line_and_reason(shipped: Path) -> None:
     """Old Mac line ends (CR only): translate-toolkit reads the file, but GNU msgcat
     refuses what update makes of it; the error names the file, msgcat's first line

@@ -173,10 +173,14 @@ class UpdateResult:
 
 
 def read_catalog_file(root: Path, relative: str) -> Store | None:
+    """The catalogue at ``relative``, or None if there is none; one that cannot be
+    read (a folder, no permission) is an error naming it as the site does."""
     try:
         data = (root / relative).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", relative) from None
     return catalog.read_catalog(data, relative)
 
 
@@ -187,7 +191,9 @@ def existing_catalogues(root: Path, locale: str) -> dict[str, Store]:
     found = {}
     for path in sorted(base.rglob("*.po")) if base.is_dir() else []:
         slug = path.relative_to(base).as_posix()[: -len(".po")]
-        found[slug] = catalog.read_catalog(path.read_bytes(), path.relative_to(root).as_posix())
+        store = read_catalog_file(root, path.relative_to(root).as_posix())
+        if store is not None:
+            found[slug] = store
     return found
 
 
@@ -304,9 +310,10 @@ def _fingerprint(*parts: bytes | str) -> str:
 
 
 def _read(path: Path) -> bytes:
+    """An absent or unreadable file reads as empty: whoever needs it reports why."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return b""
 
 
@@ -331,6 +338,8 @@ class _FileDigests:
             stat = os.stat(os.path.join(self._root, relative))
         except FileNotFoundError:
             return ""
+        except OSError:
+            return "unreadable"  # rendered again, so that its reader reports why
         stamp = [stat.st_mtime_ns, stat.st_size]
         recorded = self._recorded.get(relative)
         if recorded is not None and recorded[:2] == stamp:
