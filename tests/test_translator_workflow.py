@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import copy_site, msgfmt_check
+from conftest import copy_site, msgfmt_check, tree_bytes
 from locpipe import catalog, pipeline
 from locpipe.fsio import site_lock
 from locpipe.pseudo import pseudo_translate
@@ -275,6 +275,26 @@ def test_update_killed_at_any_moment_leaves_every_catalogue_whole(tmp_path: Path
     assert set(translations(root).values()) >= expected
 
 
+STALE = [f"{DE}/conditions/.twitching.po.k2j4h5g6.tmp", "locales/templates/.site.pot.0a_1b2c3.tmp",
+         "build/de/conditions/.twitching.html.x9y8z7w6.tmp"]
+NOT_OURS = [f"{DE}/.notes.tmp", f"{DE}/.twitching.po.ABCDEFGH.tmp", "build/de/draft.abcd1234.tmp",
+            "content/.twitching.md.abcd1234.tmp"]
+
+
+@pytest.mark.parametrize("command", ["update", "build"])
+def test_a_run_removes_the_temporary_files_a_killed_run_left(site: Path, command: str) -> None:
+    """A run killed between writing a temporary file and renaming it over its
+    target leaves ".<name>.<random>.tmp": the next run holding the lock removes
+    those, under locales/ and build/, and nothing else."""
+    assert locpipe(site, "build").returncode == 0
+    for relative in STALE + NOT_OURS:
+        (site / relative).write_bytes(b"half a file")
+    before = {name: data for name, data in tree_bytes(site).items() if not name.startswith(".cache/")}
+    assert locpipe(site, command).returncode == 0
+    after = {name: data for name, data in tree_bytes(site).items() if not name.startswith(".cache/")}
+    assert after == {name: data for name, data in before.items() if name not in STALE}
+
+
 def test_a_second_update_waits_for_the_lock_then_stops_with_a_message(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"a.md": page("A", "Text")})
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -431,7 +451,7 @@ def test_serve_rebuilds_when_a_po_is_saved_and_survives_a_syntax_error(site: Pat
         line = text[: text.index('msgstr "Stress oder Angst"')].count("\n") + 1
         # What the page's overlay shows: the state it polls, naming the file and line.
         error = wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state")).get("error"))
-        assert error.startswith(f"{DE}/conditions/twitching.po:{line}: error: cannot parse"), error
+        assert error.startswith(f"{DE}/conditions/twitching.po:{line}: error: end of line within a string"), error
         assert "Stress oder Ängste" in fetch(f"{base}/de/conditions/twitching.html"), "the last good page is still served"
         po.write_text(text.replace('msgstr "Stress oder Angst"', 'msgstr "Stress oder Sorgen"'), encoding="utf-8")
         wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state"))["error"] is None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import tempfile
 import threading
 import time
@@ -13,6 +14,14 @@ from pathlib import Path
 from .errors import LockError
 
 LOCK_PATH = ".cache/locpipe.lock"
+# The names of _temporary_beside's files (mkstemp adds eight random characters).
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_SWEPT_FOLDERS = ("locales", "build")
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new hidden file in ``path``'s folder, to be renamed over ``path``."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
@@ -21,7 +30,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     ``durable`` also survives a power cut (fsync): for translators' work, not for
     pages that a build can write again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temporary = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -46,7 +55,7 @@ def stage_if_changed(path: Path, data: bytes) -> Path | None:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temporary = _temporary_beside(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.chmod(temporary, 0o644)
@@ -101,9 +110,20 @@ def site_lock(root: Path, wait_seconds: float = 5.0) -> Iterator[None]:
         handle.flush()
         _held.add(held)
         try:
+            _remove_stale_temporaries(root)
             yield
         finally:
             _held.discard(held)
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(root: Path) -> None:
+    """Temporary files that a run killed before its rename left beside their
+    targets: only the holder of the lock writes them, so under the lock any
+    found is stale."""
+    for folder in _SWEPT_FOLDERS:
+        for path in (root / folder).rglob(".*.tmp"):
+            if _TEMPORARY.fullmatch(path.name) and path.is_file():
+                path.unlink(missing_ok=True)

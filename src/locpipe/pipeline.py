@@ -171,12 +171,13 @@ def write_catalogs(root: Path, outputs: dict[str, bytes], progress: Progress | N
 
 
 def _write_laid_out(root: Path, files: dict[str, bytes], progress: Progress | None = None, stage: str = "") -> None:
+    """Every file is laid out before any is written: one msgcat refuses leaves all as they were."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        laid_out = pool.map(catalog.gnu_layout, files.values(), files.keys())
-        for done, (relative, data) in enumerate(zip(files, laid_out), 1):
-            write_atomic(root / relative, data)
-            if progress:
-                progress(f"{stage}writing", done, len(files))
+        laid_out = list(pool.map(catalog.gnu_layout, files.values(), files.keys()))
+    for done, (relative, data) in enumerate(zip(files, laid_out), 1):
+        write_atomic(root / relative, data)
+        if progress:
+            progress(f"{stage}writing", done, len(files))
 
 
 # --- update --------------------------------------------------------------
@@ -193,10 +194,14 @@ class UpdateResult:
 
 
 def read_catalog_file(root: Path, relative: str) -> Store | None:
+    """The catalogue at ``relative``, or None if there is none; one that cannot be
+    read (a folder, no permission) is an error naming it as the site does."""
     try:
         data = (root / relative).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", relative) from None
     return catalog.read_catalog(data, relative)
 
 
@@ -208,7 +213,9 @@ def existing_catalogues(root: Path, locale: str, progress: Progress | None = Non
     paths = sorted(base.rglob("*.po")) if base.is_dir() else []
     for done, path in enumerate(paths, 1):
         slug = path.relative_to(base).as_posix()[: -len(".po")]
-        found[slug] = catalog.read_catalog(path.read_bytes(), path.relative_to(root).as_posix())
+        store = read_catalog_file(root, path.relative_to(root).as_posix())
+        if store is not None:
+            found[slug] = store
         if progress:
             progress(f"{locale}: reading", done, len(paths))
     return found
@@ -352,9 +359,10 @@ def _fingerprint(*parts: bytes | str) -> str:
 
 
 def _read(path: Path) -> bytes:
+    """An absent or unreadable file reads as empty: whoever needs it reports why."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return b""
 
 
@@ -379,6 +387,8 @@ class _FileDigests:
             stat = os.stat(os.path.join(self._root, relative))
         except FileNotFoundError:
             return ""
+        except OSError:
+            return "unreadable"  # rendered again, so that its reader reports why
         stamp = [stat.st_mtime_ns, stat.st_size]
         recorded = self._recorded.get(relative)
         if recorded is not None and recorded[:2] == stamp:
