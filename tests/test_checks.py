@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, msgfmt_check
 from locpipe import catalog
 from locpipe.checks import LocaleRules, check_message
 from locpipe.errors import CatalogError
@@ -95,6 +95,17 @@ def test_syntax(fixture: str, expected: str) -> None:
     except CatalogError as exc:
         outcome = str(exc)
     assert outcome == expected
+
+
+# What locpipe refuses and GNU gettext reads: a charset other than UTF-8, and a
+# keyword whose string starts on the next line (translate-toolkit cannot read it).
+LOCPIPE_ONLY = {"syntax-fail-latin1.po", "syntax-fail-keyword-alone.po"}
+
+
+@pytest.mark.parametrize("fixture", sorted(path.name for path in CHECKS.glob("syntax-*.po")))
+def test_syntax_fixtures_are_what_msgfmt_accepts_and_refuses(fixture: str) -> None:
+    done = msgfmt_check(CHECKS / fixture)
+    assert (done.returncode == 0) == (fixture == "syntax-pass.po" or fixture in LOCPIPE_ONLY), done.stderr
 
 
 # --- sync, completeness and the disclaimer entry ----------------------------------------------

@@ -71,9 +71,14 @@ def test_progress_bar_only_on_a_terminal() -> None:
         def isatty(self) -> bool:
             return True
 
-    assert terminal_progress("build", io.StringIO()) is None
+    with terminal_progress("build", io.StringIO()) as progress:
+        assert progress is None
     screen = Terminal()
-    draw = terminal_progress("build", screen)
-    draw(1, 2)
-    draw(2, 2)
-    assert screen.getvalue() == "\rbuild [###############               ] 1/2\rbuild [##############################] 2/2\n"
+    with terminal_progress("build", screen) as progress:
+        for done in range(1, 1001):
+            progress("rendering", done, 1000)
+    drawn = screen.getvalue().split("\r")
+    assert drawn[1] == "build rendering [" + " " * 30 + "] 1/1000", "a stage's first count is drawn"
+    assert drawn[-3] == "build rendering [" + "#" * 30 + "] 1000/1000", "and its last"
+    assert len(drawn) < 20, "redrawn at most every 0.1 s, not once per page"
+    assert drawn[-2:] == [" " * len(drawn[-3]), ""], "the line is cleared for the summary"

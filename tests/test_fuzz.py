@@ -7,11 +7,14 @@ equal their msgids gives exactly the page rendered directly.
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 
+import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, gettext_tool
 from locpipe.catalog import read_catalog
 from locpipe.content import parse_page
 from locpipe.errors import CatalogError, LocpipeError
@@ -227,7 +230,8 @@ def _mutate(data: bytes, draw) -> bytes:
         elif kind == "insert":
             i = draw(st.integers(0, len(line)))
             chunk = draw(st.one_of(st.binary(min_size=1, max_size=3), st.sampled_from(
-                [b'"', b"\\", b"\r", b"\x00", b"#", b"msgid ", b"msgstr ", b'msgctxt "x"', b"#~ ", b"#, fuzzy", b"\xc3", b"\xff"])))
+                [b'"', b"\\", b"\r", b"\x00", b"\x04", b"#", b"msgid ", b"msgstr ", b'msgctxt "x"', b"msgid_plural ",
+                 b"msgstr[0] ", b"#~ ", b"#| ", b"#, fuzzy", b"\xc3", b"\xff"])))
             lines[at] = line[:i] + chunk + line[i:]
         elif kind == "dup":
             lines.insert(at, line)
@@ -247,14 +251,58 @@ def _mutate(data: bytes, draw) -> bytes:
     return b"\n".join(lines)
 
 
+@st.composite
+def mutated_catalogues(draw) -> tuple[str, bytes]:
+    """A shipped catalogue (its path in the site, its bytes) with a few lines changed."""
+    path = draw(st.sampled_from(SHIPPED))
+    return path.relative_to(REPO).as_posix(), _mutate(path.read_bytes(), draw)
+
+
 @FUZZ
-@given(st.data())
-def test_mutated_catalogues_raise_only_catalog_errors(data) -> None:
-    path = data.draw(st.sampled_from(SHIPPED), label="catalogue")
-    mutated = _mutate(path.read_bytes(), data.draw)
-    relative = path.relative_to(REPO).as_posix()
+@given(mutated_catalogues())
+def test_mutated_catalogues_raise_only_catalog_errors(catalogue: tuple[str, bytes]) -> None:
+    relative, mutated = catalogue
     try:
         read_catalog(mutated, relative)
     except CatalogError as exc:
         assert exc.path == relative and exc.message
         assert "\n" not in exc.message
+
+
+# msgfmt's complaints that it cannot read the file, as opposed to the checks of
+# -c (format strings, header fields, a msgstr ending otherwise than its msgid)
+# and its warnings: each of these is a fatal error of GNU gettext's PO reader.
+MSGFMT_CANNOT_READ = re.compile(
+    r"end-of-(?:line|file) within string|keyword \".*\" unknown|syntax error|missing '[\w\[\]]+' section"
+    r"|invalid control sequence|multibyte sequence|duplicate message definition|inconsistent use of #~"
+    r"|context separator <EOT> within string|plural form has")
+MSGFMT_PROBLEM = re.compile(r"^<stdin>:(\d+):(?:\d+:)? (.*)$", re.M)
+# Refusals where locpipe is stricter than gettext, at lines msgfmt need not name:
+# a byte in a comment (which gettext never decodes), two strings on one line, a
+# backslash continuing a line, a string on the line after its keyword, a NUL
+# (where gettext ends the string).
+LOCPIPE_STRICTER = ("not UTF-8", "declares charset", "text after the closing quote", "unknown keyword '\\\\'",
+                    "backslash at the end of a line", "without a string on its line", "NUL (U+0000)")
+TWITCHING = ("locales/de/LC_MESSAGES/conditions/twitching.po", (REPO / "locales/de/LC_MESSAGES/conditions/twitching.po").read_bytes())
+
+
+@FUZZ
+@given(mutated_catalogues())
+@example((TWITCHING[0], TWITCHING[1].replace(b'msgstr "Stress oder Angst"', b'msgstr "Stress oder Angst"x')))
+@example((TWITCHING[0], TWITCHING[1].replace('msgstr "Häufige Ursachen"\n'.encode(), b"")))
+@example((TWITCHING[0], TWITCHING[1][: TWITCHING[1].rindex(b"\nmsgstr ") + 1]))
+def test_catalogues_gettext_cannot_read_are_refused_at_its_line(catalogue: tuple[str, bytes]) -> None:
+    """Differential: whatever GNU msgfmt cannot read, read_catalog refuses, at a line msgfmt names."""
+    relative, mutated = catalogue
+    done = subprocess.run([gettext_tool("msgfmt"), "-c", "-o", "/dev/null", "-"], input=mutated, capture_output=True)
+    stderr = done.stderr.decode("utf-8", "replace")
+    lines = {int(line) for line, problem in MSGFMT_PROBLEM.findall(stderr) if MSGFMT_CANNOT_READ.search(problem)}
+    if not lines:
+        return
+    with pytest.raises(CatalogError) as refused:
+        read_catalog(mutated, relative)
+    line, message = refused.value.line, refused.value.message
+    # msgfmt names the line after the culprit when it finds the problem there: the
+    # end of an unclosed string, what follows a msgctxt without its msgid.
+    stricter = any(rule in message for rule in LOCPIPE_STRICTER)
+    assert line in lines or line + 1 in lines or stricter, (line, message, stderr)

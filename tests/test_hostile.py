@@ -354,14 +354,33 @@ def _no_header(po: Path) -> int:
     return 1
 
 
+def _text_after_quote(po: Path) -> int:
+    edit(po, 'msgstr "Stress oder Angst"', 'msgstr "Stress oder Angst"x')
+    return line_of(po, 'msgstr "Stress oder Angst"x')
+
+
+def _no_msgstr(po: Path) -> int:
+    edit(po, 'msgid "Common Causes"\nmsgstr "Häufige Ursachen"\n', 'msgid "Common Causes"\n')
+    return line_of(po, 'msgid "Common Causes"')
+
+
+def _no_msgstr_at_the_end(po: Path) -> int:
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text[: text.rindex("\nmsgstr ") + 1], encoding="utf-8")
+    return text[: text.rindex("\nmsgid ")].count("\n") + 2
+
+
 def _latin1_charset(po: Path) -> int:
     edit(po, "charset=UTF-8", "charset=ISO-8859-1")
     return line_of(po, '"Content-Type:')
 
 
 CATALOG_CASES = {
-    "unterminated string": (_unterminated, "cannot parse the catalogue: end-of-line within string"),
-    "msgstr before msgid": (_msgstr_first, "cannot parse the catalogue"),
+    "unterminated string": (_unterminated, "end of line within a string"),
+    "msgstr before msgid": (_msgstr_first, "msgstr without a msgid before it"),
+    "text after the closing quote": (_text_after_quote, "text after the closing quote: 'x'"),
+    "msgid without msgstr": (_no_msgstr, "msgid without msgstr"),
+    "msgid without msgstr at the end": (_no_msgstr_at_the_end, "msgid without msgstr"),
     "duplicate msgid": (_duplicate, "duplicate message (first defined at line"),
     "invalid escape": (_bad_escape, "invalid escape sequence '\\q'"),
     "not UTF-8": (_not_utf8, "not UTF-8 text"),
@@ -419,6 +438,48 @@ def test_crlf_and_bom_catalogues_are_read_and_used(shipped: Path, encoding: str)
     after = po.read_bytes()
     # update keeps the file as the translator's tool saved it, or rewrites it whole: never mixed line ends
     assert after == data or b"\r" not in after
+
+
+def _folder(po: Path) -> None:
+    po.unlink()
+    po.mkdir()
+
+
+def _symlink_loop(po: Path) -> None:  # unreadable even for root, who may read any file
+    po.unlink()
+    po.symlink_to(po.name)
+
+
+UNREADABLE = {"a folder": (_folder, "Is a directory"), "a symlink loop": (_symlink_loop, "Too many levels of symbolic links")}
+
+
+@pytest.mark.parametrize("case", UNREADABLE)
+def test_an_unreadable_catalogue_is_named_relative_to_the_site(shipped: Path, case: str) -> None:
+    change, reason = UNREADABLE[case]
+    change(shipped / TWITCHING_PO)
+    refused(shipped, TWITCHING_PO, f"cannot read the catalogue: {reason}", (*WRITERS, ("stats", 1)))
+    done = run(shipped, "check")
+    assert f"{TWITCHING_PO}: error [syntax]: cannot read the catalogue: {reason}" in done.stdout.splitlines(), done.stdout
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_a_folder_named_like_a_catalogue_is_named_relative_to_the_site(shipped: Path) -> None:
+    (shipped / "locales/de/LC_MESSAGES/x.po").mkdir()
+    refused(shipped, "locales/de/LC_MESSAGES/x.po", "cannot read the catalogue: Is a directory", (("update", 1), ("stats", 1)))
+
+
+def test_a_catalogue_msgcat_refuses_is_named_with_the_line_and_reason(shipped: Path) -> None:
+    """Old Mac line ends (CR only): translate-toolkit reads the file, but GNU msgcat
+    refuses what update makes of it; the error names the file, msgcat's first line
+    and its reason, not msgcat's closing count of errors. No catalogue is written,
+    though every other one changes too."""
+    for path in sorted((shipped / "content").rglob("*.md")):
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    po = shipped / TWITCHING_PO
+    po.write_bytes(po.read_bytes().replace(b"\n", b"\r"))
+    before = {name: data for name, data in snapshot(shipped).items() if "/LC_MESSAGES/" in name}
+    assert_refused(run(shipped, "update"), f"{TWITCHING_PO}:2", "GNU msgcat refused the catalogue: syntax error")
+    assert {name: data for name, data in snapshot(shipped).items() if "/LC_MESSAGES/" in name} == before
 
 
 # --- unbalanced Markdown in a translation --------------------------------------------------------

@@ -124,6 +124,31 @@ def test_headers_fit_the_locale_and_msgfmt_accepts_every_file(translated: Path) 
         assert msgcat_output(path) == path.read_bytes(), path
 
 
+def set_plural_forms(root: Path, value: str) -> None:
+    store = catalog.read_catalog((root / PO).read_bytes(), PO)
+    catalog.set_header(store, {**catalog.header_fields(store), "Plural-Forms": value})
+    (root / PO).write_bytes(catalog.gnu_layout(catalog.serialize(store), PO))
+
+
+@pytest.mark.parametrize("value", ["nplurals=2; plural=n != 1;", "nplurals=2;plural=( n!=1 )", "nplurals=2; plural=(n != 1);"])
+def test_plural_forms_stating_babels_rule_in_another_spelling_is_kept(translated: Path, value: str) -> None:
+    set_plural_forms(translated, value)  # as Weblate or Lokalize write it
+    before = (translated / PO).read_bytes()
+    update(translated)
+    assert (translated / PO).read_bytes() == before, "no content change, no rewrite"
+    edit(translated, "a.md", page("Title", "Something new."))
+    update(translated)
+    assert catalog.header_fields(catalog.read_catalog((translated / PO).read_bytes(), PO))["Plural-Forms"] == value
+
+
+@pytest.mark.parametrize("value", ["nplurals=2; plural=(n > 1);", "nplurals=3; plural=(n != 1);",
+                                   "nplurals=2; plural=(n != 1) && (n != 0);", "nplurals=INTEGER; plural=EXPRESSION;"])
+def test_plural_forms_stating_another_rule_is_set_to_babels(translated: Path, value: str) -> None:
+    set_plural_forms(translated, value)
+    update(translated)
+    assert catalog.header_fields(catalog.read_catalog((translated / PO).read_bytes(), PO))["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+
+
 def test_pot_creation_date_changes_only_with_the_messages(translated: Path, monkeypatch) -> None:
     pot = translated / "locales/templates/a.pot"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "2000000000")

@@ -3,8 +3,9 @@
 Reading and writing go through translate-toolkit's PO store (the one Weblate
 uses), whose writer wraps and escapes exactly as GNU gettext does, so ``msgcat``
 leaves every file we write byte-identical. On top of the parser, this module
-refuses what gettext refuses and the parser lets through (duplicate messages,
-non-UTF-8 charsets, a missing header), always naming the file and line.
+refuses what gettext refuses and the parser lets through (text after a closing
+quote, an entry missing its msgstr, duplicate messages, non-UTF-8 charsets, a
+missing header), always naming the file and line.
 """
 from __future__ import annotations
 
@@ -58,11 +59,18 @@ def read_catalog(data: bytes, path: str) -> Store:
             data.count(b"\n", 0, declared.start()) + 1,
         )
     try:
-        text = data.decode("utf-8")
+        text, undecodable = data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", "replace")
         line = data.count(b"\n", 0, exc.start) + 1
-        raise CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line) from None
-    _refuse_bad_escapes(text, path)
+        undecodable = CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line)
+    try:
+        _refuse_bad_lines(text.split("\n"), path)
+    except CatalogError as problem:
+        if undecodable is None or problem.line < undecodable.line:  # the first problem in the file
+            raise
+    if undecodable is not None:
+        raise undecodable
     try:
         store = pypo.pofile(data)
     except PoParseError as exc:
@@ -80,45 +88,155 @@ def read_catalog(data: bytes, path: str) -> Store:
     return store
 
 
-_STRING_LINE = re.compile(r'^(?:#~\|?\s*|#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
-_ESCAPE = re.compile(r'\\(?:[ntbrfva\\"]|[0-7]|x[0-9A-Fa-f])')
-# Any backslash not starting a valid escape; most catalogues have none, and
-# then no line needs to be looked at.
-_SUSPECT_ESCAPE = re.compile(r'\\(?![ntbrfva\\"0-7]|x[0-9A-Fa-f])')
+# GNU gettext's white space between tokens (a lone CR included).
+_BLANK = " \t\r\f\v"
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?![\w\[])")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ESCAPE = re.compile(r'\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f])')
+_ANY_ESCAPE = re.compile(r"\\.")
+_GOOD_STRING = re.compile(r'"(?:[^"\\\x00\x04]|\\[ntbrfva\\"0-7]|\\x[0-9A-Fa-f])*"[ \t\r\f\v]*\Z')
+_WORD = re.compile(f'[^{_BLANK}"]+')
+# gettext ends a string at a NUL and separates msgctxt from msgid with an EOT:
+# translate-toolkit would read a different text than gettext.
+_CONTROL = re.compile("[\x00\x04]")
+_CONTROL_NAMES = {"\x00": "NUL (U+0000)", "\x04": "EOT (U+0004)"}
+# The parts of an entry and what may follow each: "#|msgid" is the previous
+# msgid that msgmerge keeps above a fuzzy entry, "msgstr[]" any msgstr[N], "#" a
+# comment (which ends an entry's strings), None the start of the file, "" its end.
+_FINISHED = {None, "#", "msgstr", "msgstr[]"}
+_AFTER_AN_ENTRY = {"#|msgctxt", "#|msgid", "msgctxt", "msgid", "#", ""}
+_MAY_FOLLOW = {
+    **dict.fromkeys(_FINISHED, _AFTER_AN_ENTRY),
+    "#|msgctxt": {"#|msgid"},
+    "#|msgid": {"#|msgid_plural", "msgctxt", "msgid"},
+    "#|msgid_plural": {"msgctxt", "msgid"},
+    "msgctxt": {"msgid"},
+    "msgid": {"msgid_plural", "msgstr"},
+    "msgid_plural": {"msgstr[]"},
+    "msgstr[]": _AFTER_AN_ENTRY | {"msgstr[]"},
+}
 
 
-def _refuse_bad_escapes(text: str, path: str) -> None:
-    """GNU gettext refuses a backslash before any other character ("invalid
-    control sequence"); translate-toolkit would silently drop it."""
-    for number, line in enumerate(text.split("\n"), 1):
-        start = _STRING_LINE.match(line)
-        if start is None or "\\" not in line:
+def _refuse_bad_lines(lines: list[str], path: str) -> None:
+    """Refuse, line by line, what GNU gettext cannot read and translate-toolkit
+    would read anyway, dropping or misreading text: something after a string's
+    closing quote, a quote escaped at the end of a line, an invalid escape, an
+    unknown keyword, an entry missing a part, an obsolete entry with a line not
+    marked ``#~``; each at the line where gettext reports it. Checks only:
+    translate-toolkit reads the contents. Stricter than gettext where
+    translate-toolkit would misread what gettext reads: one string per line and
+    on its keyword's line, no backslash joining lines, no NUL."""
+    previous: str | None = None  # the last part of the entry being read
+    context = msgid = 0  # the lines of its (previous) msgctxt and of its msgid
+    obsolete = False  # whether that entry is obsolete (#~)
+    carried = ""  # "#|" after a comment on a #| line: gettext reads the next line as a #| line too
+
+    def may_follow(found: str, shown: str, number: int) -> None:
+        if found in _MAY_FOLLOW[previous]:
+            return
+        if previous == "msgctxt":
+            raise CatalogError(f"msgctxt at line {context} without a msgid after it", path, number)
+        if previous == "msgid":
+            problem = "with msgstr[0] but without msgid_plural" if found == "msgstr[]" else "without msgstr"
+            raise CatalogError(f"msgid {problem}", path, msgid)
+        if previous == "msgid_plural" and found in _AFTER_AN_ENTRY:
+            raise CatalogError("msgid_plural without msgstr[0]", path, msgid)
+        if previous == "msgid_plural":
+            raise CatalogError(f"{shown} after msgid_plural: write msgstr[0], msgstr[1] and so on", path, number)
+        if previous == "#|msgctxt":
+            raise CatalogError(f"#| msgctxt at line {context} without a #| msgid after it", path, number)
+        if previous in ("#|msgid", "#|msgid_plural"):
+            raise CatalogError("#| lines (the previous source text) without an entry after them: they go right above "
+                               "its msgctxt or msgid", path, number)
+        needed = "#| msgid" if found.startswith("#|") else "msgid"
+        raise CatalogError(f"{shown} without a {needed} before it", path, number)
+
+    for number, line in enumerate(lines, 1):
+        line = line.lstrip(_BLANK)
+        is_obsolete = line.startswith("#~")
+        if is_obsolete:
+            line = line[2:]
+        prefix = "#|" if line.startswith("#|") or (is_obsolete and line.startswith("|")) else ""
+        line = line[line.index("|") + 1 if prefix else 0 :].lstrip(_BLANK)
+        prefix, carried = prefix or carried, ""
+        if not line:
             continue
-        index = start.end()
-        while index < len(line) and line[index] != '"':
-            if line[index] == "\\":
-                if not _ESCAPE.match(line, index):
-                    shown = line[index : index + 2]
-                    raise CatalogError(
-                        f"invalid escape sequence '{shown}' in a string: write '\\\\' for a backslash", path, number
-                    )
-                index += 1
-            index += 1
+        if line.startswith("#"):
+            may_follow("#", "a comment", number)
+            previous, carried = "#", prefix
+            continue
+        keyword = _KEYWORD.match(line)
+        if keyword is not None:
+            shown = f"{prefix} {keyword.group(1)}" if prefix else keyword.group(1)
+            name = prefix + ("msgstr[]" if keyword.group(1).startswith("msgstr[") else keyword.group(1))
+            if name not in _MAY_FOLLOW:
+                raise CatalogError(f"{shown}: a #| line holds the previous msgctxt, msgid or msgid_plural only", path, number)
+            may_follow(name, shown, number)
+            if previous in _FINISHED:
+                obsolete = is_obsolete  # an entry starts
+            if name.endswith("msgctxt"):
+                context = number
+            elif name == "msgid":
+                msgid = number
+            previous = name
+            line = line[keyword.end():].lstrip(_BLANK)
+            if not line:  # gettext would take the string from the next line, translate-toolkit cannot
+                raise CatalogError(f"{shown} without a string on its line: write {shown} \"\" and continue on the "
+                                   "next lines", path, number)
+        elif not line.startswith('"'):
+            raise CatalogError(f"unknown keyword {_WORD.match(line).group()!r}: an entry is made of msgctxt, msgid, "
+                               "msgid_plural and msgstr lines", path, number)
+        elif previous == "#":
+            raise CatalogError("string after a comment: comments go above an entry, not between its strings", path, number)
+        elif previous is None:
+            raise CatalogError("string before the first msgid", path, number)
+        elif previous.startswith("#|") != bool(prefix):
+            raise CatalogError("string continuing the line above: start both with #| (the previous source text) "
+                               "or neither", path, number)
+        if is_obsolete != obsolete:
+            raise CatalogError('obsolete entry with a line not marked obsolete: start each of its lines with "#~"',
+                               path, number)
+        _refuse_bad_string(line, path, number)
+    may_follow("", "the end of the file", len(lines))
+
+
+def _refuse_bad_string(line: str, path: str, number: int) -> None:
+    """``line`` is one string: closed, with valid escapes only, and nothing after it."""
+    if _GOOD_STRING.match(line):  # nearly every line: nothing to say
+        return
+    string = _STRING.match(line)
+    if string is None:
+        end = line.rstrip(_BLANK)
+        if (len(end) - len(end.rstrip("\\"))) % 2:  # gettext would join the next line, translate-toolkit cannot
+            raise CatalogError("backslash at the end of a line: close the string with '\"' and go on in a new string "
+                               "on the next line", path, number)
+        if line.startswith('"'):
+            raise CatalogError("end of line within a string: close it with '\"' (a '\\\"' is a quote inside the text)",
+                               path, number)
+        raise CatalogError(f"text before the opening quote: {_WORD.match(line).group()!r}", path, number)
+    for escape in _ANY_ESCAPE.finditer(string.group()):
+        if not _ESCAPE.match(string.group(), escape.start()):
+            raise CatalogError(f"invalid escape sequence '{escape.group()}' in a string: write '\\\\' for a backslash",
+                               path, number)
+    control = _CONTROL.search(string.group())
+    if control:
+        raise CatalogError(f"control character {_CONTROL_NAMES[control.group()]} in a string: remove it", path, number)
+    rest = line[string.end():].strip(_BLANK)
+    if rest:
+        raise CatalogError(f"text after the closing quote: {rest[:20]!r}", path, number)
 
 
 def _refuse_duplicates(store: Store, path: str) -> None:
+    """Obsolete entries and the header count too, as in gettext: a second
+    ``msgid ""`` or an obsolete twin of an active entry is a duplicate."""
     first_seen: dict[tuple[str, str], int] = {}
     for unit in store.units:
-        if unit.isheader() or unit.isobsolete():
+        if not unit.msgid:  # comments at the end of the file, after the last entry
             continue
-        key = (unit.getcontext(), unit.source)
+        key, line = (unit.getcontext(), unit.source), _msgid_line(unit)
         if key in first_seen:
-            raise CatalogError(
-                f"duplicate message (first defined at line {first_seen[key]}): merge the two entries",
-                path,
-                unit.line_number,
-            )
-        first_seen[key] = unit.line_number
+            raise CatalogError(f"duplicate message (first defined at line {first_seen[key]}): merge the two entries", path, line)
+        first_seen[key] = line
 
 
 def serialize(store: Store) -> bytes:
@@ -132,6 +250,10 @@ def relayout(data: bytes, path: str) -> bytes:
     for unit in store.units:
         rewrap(unit)
     return serialize(store)
+
+
+# "<stdin>:LINE:COLUMN: message" or "-:LINE: message", warnings aside.
+_MSGCAT_ERROR = re.compile(r"^(?:<stdin>|-):(\d+):(?:\d+:)? (?!warning:)(.*)$", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -157,8 +279,12 @@ def gnu_layout(data: bytes, path: str) -> bytes:
         return data
     done = subprocess.run([msgcat, "-"], input=data, capture_output=True)
     if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CatalogError(f"GNU msgcat refused the catalogue: {reason[-1] if reason else 'no reason given'}", path)
+        stderr = done.stderr.decode("utf-8", "replace")
+        first = _MSGCAT_ERROR.search(stderr)  # (its last line only counts the errors)
+        if first is not None:
+            raise CatalogError(f"GNU msgcat refused the catalogue: {first.group(2)}", path, int(first.group(1)))
+        lines = stderr.strip().splitlines()
+        raise CatalogError(f"GNU msgcat refused the catalogue: {lines[0] if lines else 'no reason given'}", path)
     return done.stdout
 
 
@@ -205,16 +331,21 @@ def is_translated(unit: Unit) -> bool:
     return bool(unit.target) and not unit.isfuzzy()
 
 
-def msgstr_line(unit: Unit) -> int | None:
-    """The line of the ``msgstr`` keyword: the one translators have to edit."""
+def _msgid_line(unit: Unit) -> int | None:
+    """The line of the ``msgid`` keyword, where gettext reports a duplicate."""
     if unit.line_number is None:
         return None
     before = (
         unit.othercomments + unit.automaticcomments + unit.sourcecomments + unit.typecomments
         + unit.prev_msgctxt + unit.prev_msgid + unit.prev_msgid_plural + unit.msgctxt
-        + unit.msgid + unit.msgidcomments + unit.msgid_plural
     )
     return unit.line_number + len(before)
+
+
+def msgstr_line(unit: Unit) -> int | None:
+    """The line of the ``msgstr`` keyword: the one translators have to edit."""
+    line = _msgid_line(unit)
+    return None if line is None else line + len(unit.msgid + unit.msgidcomments + unit.msgid_plural)
 
 
 def rewrap(unit: Unit) -> None:

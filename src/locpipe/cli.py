@@ -65,20 +65,22 @@ def _locales(site: pipeline.Site, chosen: list[str] | None) -> list[str] | None:
 
 
 def _extract(site: pipeline.Site, args: argparse.Namespace) -> int:
-    with site_lock(site.root):
-        result = pipeline.extract(site)
-    print(f"extracted {result.messages} messages from {len(site.pages)} pages into {result.catalogues} templates "
-          f"({len(result.written)} written)")
+    with site_lock(site.root), terminal_progress("extract") as progress:
+        result = pipeline.extract(site, progress)
+    print(f"extracted {len(site.page_paths)} pages, {result.messages} messages in {result.seconds:.2f} s: "
+          f"{result.catalogues} templates ({len(result.written)} written)")
     return 0
 
 
 def _update(site: pipeline.Site, args: argparse.Namespace) -> int:
     locales = _locales(site, args.locale)
     chosen = [code for code in locales or site.config.target_locales if code != site.config.source_locale]
-    result = pipeline.update(site, chosen, use_memory=not args.no_memory, progress=terminal_progress("update"))
+    with terminal_progress("update") as progress:
+        result = pipeline.update(site, chosen, use_memory=not args.no_memory, progress=progress)
     r = result.report
     print(
-        f"updated {len(chosen)} locale(s) in {result.seconds:.2f} s: "
+        f"updated {len(site.page_paths)} pages, {result.extracted.messages} messages × {len(chosen)} locale(s) "
+        f"in {result.seconds:.2f} s: "
         f"{r.kept} kept, {r.fuzzy} fuzzy, {r.from_memory} from memory, {r.untranslated} untranslated, "
         f"{r.obsoleted} made obsolete; {len(result.written)} file(s) written"
     )
@@ -90,7 +92,8 @@ def _update(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
-    result = pipeline.build(site, _locales(site, args.locale), pseudo=args.pseudo, progress=terminal_progress("build"))
+    with terminal_progress("build") as progress:
+        result = pipeline.build(site, _locales(site, args.locale), pseudo=args.pseudo, progress=progress)
     minimum = site.config.min_translated
     status = 0
     for locale, percent in result.percent.items():
@@ -105,7 +108,7 @@ def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
     for path in result.disclaimer_differs:
         print(f"{path}: warning: the disclaimer is not the approved wording in site.yaml; "
               "the pages show the approved one (locpipe check names the difference)", file=sys.stderr)
-    print(f"built {result.pages} pages × {len(result.locales)} locales in {result.seconds:.2f} s "
+    print(f"built {result.pages} pages, {result.messages} messages × {len(result.locales)} locale(s) in {result.seconds:.2f} s "
           f"({result.rendered} page(s) rendered, {len(result.written)} file(s) written)")
     return status
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,14 @@ from pathlib import Path
 from .errors import LockError
 
 LOCK_PATH = ".cache/locpipe.lock"
+# The names of _temporary_beside's files (mkstemp adds eight random characters).
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_SWEPT_FOLDERS = ("locales", "build")
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new hidden file in ``path``'s folder, to be renamed over ``path``."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
@@ -20,7 +30,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     ``durable`` also survives a power cut (fsync): for translators' work, not for
     pages that a build can write again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temporary = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -45,7 +55,7 @@ def stage_if_changed(path: Path, data: bytes) -> Path | None:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temporary = _temporary_beside(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.chmod(temporary, 0o644)
@@ -63,11 +73,20 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     return True
 
 
+_held: set[tuple[str, int]] = set()  # (lock file, thread) pairs holding the lock
+
+
 @contextlib.contextmanager
 def site_lock(root: Path, wait_seconds: float = 5.0) -> Iterator[None]:
     """An OS-level lock (released when its process dies, so a killed run never
-    blocks the next); a second run waits briefly, then stops with a message."""
+    blocks the next); a second run waits briefly, then stops with a message.
+    Re-entrant in one thread, so an operation (``init``) can hold it across
+    the stages it runs, which take it too."""
     path = root / LOCK_PATH
+    held = (os.path.realpath(path), threading.get_ident())
+    if held in _held:
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
         deadline = time.monotonic() + wait_seconds
@@ -89,9 +108,22 @@ def site_lock(root: Path, wait_seconds: float = 5.0) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
+        _held.add(held)
         try:
+            _remove_stale_temporaries(root)
             yield
         finally:
+            _held.discard(held)
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(root: Path) -> None:
+    """Temporary files that a run killed before its rename left beside their
+    targets: only the holder of the lock writes them, so under the lock any
+    found is stale."""
+    for folder in _SWEPT_FOLDERS:
+        for path in (root / folder).rglob(".*.tmp"):
+            if _TEMPORARY.fullmatch(path.name) and path.is_file():
+                path.unlink(missing_ok=True)

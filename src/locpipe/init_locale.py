@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import io
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .config import CONFIG_NAME, babel_locale
+from .config import CONFIG_NAME, babel_locale, parse_config
 from .errors import ConfigError
 from .fsio import site_lock, write_atomic
 from .pipeline import Site, UpdateResult, catalogue_messages, existing_catalogues, load_site, update
 from .stats import locale_stats
+from .yamlio import load_with_lines
 
 
 @dataclass(slots=True)
@@ -23,28 +25,49 @@ class InitResult:
 
 def add_locale_to_config(text: str, code: str) -> str:
     """``site.yaml`` with ``code`` appended to ``locales``, keeping its comments,
-    key order, quoting and values (a round trip through ruamel.yaml)."""
+    key order, quoting and values. A flow list (``[en, de]``) goes through a
+    ruamel.yaml round trip; a block list gets one line of text, indented as its
+    last item, since ruamel.yaml would re-indent every block list in the file."""
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap long wordings such as the disclaimer
     data = yaml.load(text)
-    data["locales"].append(code)
+    locales = data["locales"]
+    if not locales.fa.flow_style():
+        line, column = locales.lc.item(len(locales) - 1)
+        lines = text.splitlines(keepends=True)
+        newline = "\r\n" if lines[line].endswith("\r\n") else "\n"
+        lines[line] = lines[line].rstrip("\r\n") + newline
+        lines.insert(line + 1, lines[line][:column] + code + newline)
+        return "".join(lines)
+    locales.append(code)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
 
 
 def init_locale(root: Path, code: str) -> InitResult:
-    site = load_site(root)  # a broken site.yaml or page stops here, before any write
-    babel_locale(code, "LOCALE")
-    if code in site.config.locales:
-        raise ConfigError(f"locale '{code}' is already in locales", CONFIG_NAME, site.config.line_of("locales"))
-    path = root / CONFIG_NAME
+    """All or nothing, under one lock: the catalogues are made for the new
+    configuration first and ``site.yaml`` is written last, so a failure leaves
+    it as it was and no ``locales/<code>/``."""
     with site_lock(root):
-        write_atomic(path, add_locale_to_config(path.read_text(encoding="utf-8"), code).encode("utf-8"))
-    site = load_site(root)
-    result = InitResult(code, update(site, [code]))
-    result.needs = publishing_needs(site, code)
+        site = load_site(root)  # a broken site.yaml or page stops here, before any write
+        babel_locale(code, "LOCALE")
+        if code in site.config.locales:
+            raise ConfigError(f"locale '{code}' is already in locales", CONFIG_NAME, site.config.line_of("locales"))
+        path = root / CONFIG_NAME
+        text = add_locale_to_config(path.read_text(encoding="utf-8"), code)
+        site = Site(parse_config(root, *load_with_lines(text, CONFIG_NAME)), site.page_paths)
+        folder = root / "locales" / code
+        fresh = not folder.exists()
+        try:
+            result = InitResult(code, update(site, [code]))
+        except BaseException:
+            if fresh:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        write_atomic(path, text.encode("utf-8"))
+        result.needs = publishing_needs(site, code)
     return result
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .catalog import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
 from .model import Message
-from .similar import FuzzyIndex
+from .similar import FuzzyIndex, Match
 
 FUZZY_THRESHOLD = 0.6  # GNU msgmerge's
 MEMORY_THRESHOLD = 0.8
@@ -49,11 +49,10 @@ class TranslationMemory:
             if not unit.isheader() and is_translated(unit) and not unit.getcontext():
                 self._index.add(unit.source, Suggestion(unit.target, origin))
 
-    def suggest(self, msgid: str, exclude_origin: str):
-        match = self._index.best(msgid, MEMORY_THRESHOLD)
-        if match is None or match.item.origin == exclude_origin:
-            return None
-        return match
+    def suggest(self, msgid: str, exclude_origin: str) -> Match[Suggestion] | None:
+        """The closest translation from another page: the page being updated
+        already had its own chance as a fuzzy match."""
+        return self._index.best(msgid, MEMORY_THRESHOLD, skip=lambda suggestion: suggestion.origin == exclude_origin)
 
 
 def merge(

@@ -7,11 +7,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
+import re
+import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,7 +43,7 @@ from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import site_lock, stage_if_changed, write_atomic, write_if_changed
 from .merge import MergeReport, TranslationMemory, merge
 from .model import Finding, Message, Page
-from .progress import Progress
+from .progress import INTERVAL, Progress
 from .site_checks import approved_text, normalize, wording_difference
 from .pseudo import PSEUDO_LOCALE
 from .render import catalogue_disclaimer_differs, page_segments
@@ -97,6 +101,7 @@ class ExtractResult:
     messages: int = 0
     written: list[str] = field(default_factory=list)
     creation_dates: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 def creation_date() -> str:
@@ -106,12 +111,18 @@ def creation_date() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def extract(site: Site) -> ExtractResult:
+def extract(site: Site, progress: Progress | None = None) -> ExtractResult:
     """Write one ``.pot`` per page plus ``site.pot``; a template whose messages
     did not change is left as it is, ``POT-Creation-Date`` included."""
+    started = time.perf_counter()
     result = ExtractResult()
     changed: dict[str, bytes] = {}
-    for slug, (source, messages) in catalogue_messages(site).items():
+    if progress:  # the pages are parsed all at once: this stage only starts and ends
+        progress("reading pages", 0, len(site.page_paths))
+    wanted = catalogue_messages(site)
+    if progress:
+        progress("reading pages", len(site.page_paths), len(site.page_paths))
+    for done, (slug, (source, messages)) in enumerate(wanted.items(), 1):
         old_date, current = _old_template(site.root / template_path(slug))
         unchanged = catalog.template_bytes(site.config.name, source, messages, old_date or "")
         if old_date is None or not _same_entries(current, unchanged, template_path(slug)):
@@ -120,8 +131,11 @@ def extract(site: Site) -> ExtractResult:
         result.creation_dates[slug] = old_date
         result.catalogues += 1
         result.messages += len(messages)
-    _write_laid_out(site.root, changed)
+        if progress:
+            progress("templates", done, len(wanted))
+    _write_laid_out(site.root, changed, progress)
     result.written = list(changed)
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -142,19 +156,28 @@ def _same_entries(current: bytes, data: bytes, relative: str) -> bool:
         return False
 
 
-def write_catalogs(root: Path, outputs: dict[str, bytes]) -> list[str]:
+def write_catalogs(root: Path, outputs: dict[str, bytes], progress: Progress | None = None, stage: str = "") -> list[str]:
     """Write catalogues in GNU gettext's layout, except files that already hold
     the same entries (a file a gettext tool rewrote stays byte-identical); GNU
     msgcat lays out the changed ones, several at a time."""
-    changed = {relative: data for relative, data in outputs.items() if not _same_entries(_read(root / relative), data, relative)}
-    _write_laid_out(root, changed)
+    changed = {}
+    for done, (relative, data) in enumerate(outputs.items(), 1):
+        if not _same_entries(_read(root / relative), data, relative):
+            changed[relative] = data
+        if progress:
+            progress(f"{stage}comparing", done, len(outputs))
+    _write_laid_out(root, changed, progress, stage)
     return list(changed)
 
 
-def _write_laid_out(root: Path, files: dict[str, bytes]) -> None:
+def _write_laid_out(root: Path, files: dict[str, bytes], progress: Progress | None = None, stage: str = "") -> None:
+    """Every file is laid out before any is written: one msgcat refuses leaves all as they were."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for relative, data in zip(files, pool.map(catalog.gnu_layout, files.values(), files.keys())):
-            write_atomic(root / relative, data)
+        laid_out = list(pool.map(catalog.gnu_layout, files.values(), files.keys()))
+    for done, (relative, data) in enumerate(zip(files, laid_out), 1):
+        write_atomic(root / relative, data)
+        if progress:
+            progress(f"{stage}writing", done, len(files))
 
 
 # --- update --------------------------------------------------------------
@@ -171,21 +194,30 @@ class UpdateResult:
 
 
 def read_catalog_file(root: Path, relative: str) -> Store | None:
+    """The catalogue at ``relative``, or None if there is none; one that cannot be
+    read (a folder, no permission) is an error naming it as the site does."""
     try:
         data = (root / relative).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", relative) from None
     return catalog.read_catalog(data, relative)
 
 
-def existing_catalogues(root: Path, locale: str) -> dict[str, Store]:
+def existing_catalogues(root: Path, locale: str, progress: Progress | None = None) -> dict[str, Store]:
     """Every ``.po`` of a locale by slug, read strictly (a broken one stops the run
     before anything is written)."""
     base = root / "locales" / locale / "LC_MESSAGES"
     found = {}
-    for path in sorted(base.rglob("*.po")) if base.is_dir() else []:
+    paths = sorted(base.rglob("*.po")) if base.is_dir() else []
+    for done, path in enumerate(paths, 1):
         slug = path.relative_to(base).as_posix()[: -len(".po")]
-        found[slug] = catalog.read_catalog(path.read_bytes(), path.relative_to(root).as_posix())
+        store = read_catalog_file(root, path.relative_to(root).as_posix())
+        if store is not None:
+            found[slug] = store
+        if progress:
+            progress(f"{locale}: reading", done, len(paths))
     return found
 
 
@@ -207,36 +239,57 @@ def locale_header(site: Site, locale: str, old: Store | None, source: str, pot_d
             "MIME-Version": "1.0",
             "Content-Type": "text/plain; charset=UTF-8",
             "Content-Transfer-Encoding": "8bit",
-            "Plural-Forms": get_plural(locale.replace("-", "_")).plural_forms,
         }
     )
+    plural_forms = get_plural(locale.replace("-", "_")).plural_forms
+    if _plural_rule(fields.get("Plural-Forms", "")) != _plural_rule(plural_forms):
+        fields["Plural-Forms"] = plural_forms
     comment = None if old is not None else f"{name} translation of {source} ({site.config.name})."
     return fields, comment
+
+
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+
+
+def _plural_rule(value: str) -> tuple[int, str] | None:
+    """A Plural-Forms value as (nplurals, expression without whitespace or one
+    outer pair of parentheses): Weblate and Lokalize write Babel's rule as
+    ``plural=n != 1;``, and rewriting it would make files ping-pong between tools."""
+    match = _PLURAL_FORMS.fullmatch(value)
+    if match is None:
+        return None
+    expression = re.sub(r"\s+", "", match.group(2))
+    depth = 0
+    for index, char in enumerate(expression):
+        depth += (char == "(") - (char == ")")
+        if depth == 0:  # where the first parenthesis closes: outer only if at the very end
+            if index == len(expression) - 1 and expression[0] == "(":
+                expression = expression[1:-1]
+            break
+    return int(match.group(1)), expression
 
 
 def update(site: Site, locales: list[str] | None = None, use_memory: bool = True, progress: Progress | None = None) -> UpdateResult:
     started = time.perf_counter()
     chosen = locales or site.config.target_locales
     with site_lock(site.root):
-        result = UpdateResult(extracted=extract(site))
+        result = UpdateResult(extracted=extract(site, progress))
         wanted = catalogue_messages(site)
-        for done, locale in enumerate(chosen, 1):
-            _update_locale(site, locale, wanted, result, use_memory)
-            if progress:
-                progress(done, len(chosen))
+        for locale in chosen:
+            _update_locale(site, locale, wanted, result, use_memory, progress)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, use_memory: bool) -> None:
-    old = existing_catalogues(site.root, locale)
+def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, use_memory: bool, progress: Progress | None) -> None:
+    old = existing_catalogues(site.root, locale, progress)
     memory = TranslationMemory() if use_memory else None
     if memory is not None:
         for slug, store in old.items():
             memory.add_catalog(store, f"content/{slug}.md" if slug != SITE_CATALOG else "site.yaml")
     successors = _renamed_pages(old, wanted)
     outputs: dict[str, bytes] = {}
-    for slug, (source, messages) in wanted.items():
+    for done, (slug, (source, messages)) in enumerate(wanted.items(), 1):
         previous = old.get(slug)
         if previous is None and slug in successors:
             previous = old[successors[slug]]
@@ -246,6 +299,8 @@ def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, 
         catalog.set_header(store, fields, comment)
         result.report.add(report)
         outputs[catalog_path(locale, slug)] = catalog.serialize(store)
+        if progress:
+            progress(f"{locale}: merging", done, len(wanted))
     for slug, store in old.items():
         if slug in wanted or slug in successors.values():
             continue
@@ -253,7 +308,7 @@ def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, 
             unit.makeobsolete()
         outputs[catalog_path(locale, slug)] = catalog.serialize(store)
         result.orphaned.append(catalog_path(locale, slug))
-    result.written += write_catalogs(site.root, outputs)
+    result.written += write_catalogs(site.root, outputs, progress, f"{locale}: ")
     for old_path, _new_path in result.renamed:
         if old_path.startswith(f"locales/{locale}/"):
             (site.root / old_path).unlink(missing_ok=True)
@@ -287,6 +342,7 @@ class BuildResult:
     pages: int = 0
     locales: list[str] = field(default_factory=list)
     rendered: int = 0  # pages rendered (the others were unchanged)
+    messages: int = 0  # of the pages, in each locale
     written: list[str] = field(default_factory=list)
     percent: dict[str, float] = field(default_factory=dict)
     disclaimer_differs: list[str] = field(default_factory=list)  # site.po files whose disclaimer is not the approved one
@@ -303,9 +359,10 @@ def _fingerprint(*parts: bytes | str) -> str:
 
 
 def _read(path: Path) -> bytes:
+    """An absent or unreadable file reads as empty: whoever needs it reports why."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return b""
 
 
@@ -330,6 +387,8 @@ class _FileDigests:
             stat = os.stat(os.path.join(self._root, relative))
         except FileNotFoundError:
             return ""
+        except OSError:
+            return "unreadable"  # rendered again, so that its reader reports why
         stamp = [stat.st_mtime_ns, stat.st_size]
         recorded = self._recorded.get(relative)
         if recorded is not None and recorded[:2] == stamp:
@@ -387,12 +446,16 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
                 os.replace(staged, root / output)
                 result.written.append(output)
         result.rendered = len(dirty)
+        result.messages = sum(pages[f"{every[0]}/{slug}"]["entry"]["total"] for slug in slugs)
         for name in [name for name in pages if name.split("/", 1)[0] in every and name not in keys]:
             output = root / f"build/{name}.html"  # a page that left content/
             if output.is_file():
                 output.unlink()
                 result.written.append(f"build/{name}.html")
             del pages[name]
+        if not pseudo and (root / "build" / PSEUDO_LOCALE).is_dir():  # so that deploying build/ never publishes it
+            shutil.rmtree(root / "build" / PSEUDO_LOCALE)
+            result.written.append(f"build/{PSEUDO_LOCALE}/")
         # The indexes, picker and sitemap follow from the pages' keys (which hold
         # site.yaml, the templates and each locale's site.po): a no-op build skips them.
         site_files_key = _fingerprint(shared, *every, *(keys[name] for name in sorted(keys)))
@@ -453,26 +516,30 @@ def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Pr
     rendered: list = []
     errors: list[tuple] = []
     if workers == 1:
-        outcomes = (render_chunk(str(root), chunk, locales) for chunk in chunks)
-        for done, (chunk_rendered, error) in enumerate(outcomes, 1):
+        counted = itertools.count(1)
+        on_page = (lambda: progress("rendering", next(counted), len(slugs))) if progress else None
+        for chunk_rendered, error in (render_chunk(str(root), chunk, locales, on_page) for chunk in chunks):
             rendered += chunk_rendered
             if error is not None:
                 errors.append(error)
                 break
-            if progress:
-                progress(done, len(chunks))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(render_chunk, str(root), chunk, locales) for chunk in chunks]
-            for done, future in enumerate(as_completed(futures), 1):
-                chunk_rendered, error = future.result()
-                rendered += chunk_rendered
-                if error is not None:
-                    errors.append(error)
-                    for pending in futures:
-                        pending.cancel()
+        context = multiprocessing.get_context("fork")
+        count = context.Value("i", 0)  # pages rendered by every worker, for the progress bar
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_share_page_count, initargs=(count,)) as pool:
+            futures = [pool.submit(render_chunk, str(root), chunk, locales, _count_page) for chunk in chunks]
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=INTERVAL if progress else None, return_when=FIRST_COMPLETED)
+                for future in [future for future in futures if future in finished and not future.cancelled()]:
+                    chunk_rendered, error = future.result()
+                    rendered += chunk_rendered
+                    if error is not None:
+                        errors.append(error)
+                        for other in pending:
+                            other.cancel()
                 if progress:
-                    progress(done, len(chunks))
+                    progress("rendering", count.value, len(slugs))
     if errors:
         staged_files = [Path(staged) for _name, _entry, staged, _output in rendered if staged]
         for staged in staged_files:
@@ -494,10 +561,24 @@ def _remove_empty_folders(folders: set[Path], top: Path) -> None:
             folder = folder.parent
 
 
-def render_chunk(root: str, slugs: list[str], locales: list[str]) -> tuple[list, tuple | None]:
+_page_count = None  # in a worker process: the count of rendered pages it shares with the parent
+
+
+def _share_page_count(count) -> None:
+    """Pool initializer: a shared count reaches workers only by inheritance."""
+    global _page_count
+    _page_count = count
+
+
+def _count_page() -> None:
+    with _page_count.get_lock():
+        _page_count.value += 1
+
+
+def render_chunk(root: str, slugs: list[str], locales: list[str], on_page: Callable[[], None] | None = None) -> tuple[list, tuple | None]:
     """Worker: parse and render some pages in every locale, each into a staged
-    temporary file. Errors come back as data (message, path, line), with what
-    was staged so far, so the caller can clean up."""
+    temporary file, calling ``on_page`` after each page. Errors come back as data
+    (message, path, line), with what was staged so far, so the caller can clean up."""
     site_root = Path(root)
     rendered: list = []
     try:
@@ -512,6 +593,8 @@ def render_chunk(root: str, slugs: list[str], locales: list[str]) -> tuple[list,
                 data, entry = render_page(config, page, segments, locale, translations_for(config, locale, store), ui[locale])
                 staged = stage_if_changed(site_root / output_path(locale, slug), data)
                 rendered.append((f"{locale}/{slug}", entry.as_dict(), str(staged) if staged else None, output_path(locale, slug)))
+            if on_page:
+                on_page()
         return rendered, None
     except LocpipeError as exc:
         return rendered, (exc.message, exc.path, exc.line)

@@ -12,10 +12,13 @@ _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥîĵķłɱñöþǫŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÎĴĶŁṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",
 )
-# What must reach the page unchanged: code spans, link targets, autolinks and
-# raw tags, character references, placeholders, and doses with their units.
+# What must reach the page unchanged: code spans, link targets, reference
+# labels (of ``[text][label]``, and the whole of ``[label][]`` and ``[label]``,
+# whose text is the label), autolinks and raw tags, character references,
+# placeholders, and doses with their units.
 _PROTECTED = re.compile(
-    r"`[^`]*`|\]\([^)]*\)|<[^>\s]*>|&#?\w+;|%\(\w+\)[sd]|%[sd%]"
+    r"`[^`]*`|\]\([^)]*\)|\]\[[^\[\]]*\]|\[[^\[\]]*\](?:\[\])?(?![(\[])"
+    r"|<[^>\s]*>|&#?\w+;|%\(\w+\)[sd]|%[sd%]"
     r"|(?<!\w)\d[\d.,–-]*\s?(?:mg|µg|mcg|ml|IU|g)(?!\w)"
 )
 _PADDING = "·"
