@@ -114,14 +114,22 @@ def creation_date() -> str:
 def extract(site: Site, progress: Progress | None = None) -> ExtractResult:
     """Write one ``.pot`` per page plus ``site.pot``; a template whose messages
     did not change is left as it is, ``POT-Creation-Date`` included."""
-    started = time.perf_counter()
-    result = ExtractResult()
-    changed: dict[str, bytes] = {}
+    return _write_templates(site, _read_messages(site, progress), progress)
+
+
+def _read_messages(site: Site, progress: Progress | None) -> dict[str, tuple[str, list[Message]]]:
     if progress:  # the pages are parsed all at once: this stage only starts and ends
         progress("reading pages", 0, len(site.page_paths))
     wanted = catalogue_messages(site)
     if progress:
         progress("reading pages", len(site.page_paths), len(site.page_paths))
+    return wanted
+
+
+def _write_templates(site: Site, wanted: dict[str, tuple[str, list[Message]]], progress: Progress | None) -> ExtractResult:
+    started = time.perf_counter()
+    result = ExtractResult()
+    changed: dict[str, bytes] = {}
     for done, (slug, (source, messages)) in enumerate(wanted.items(), 1):
         old_date, current = _old_template(site.root / template_path(slug))
         unchanged = catalog.template_bytes(site.config.name, source, messages, old_date or "")
@@ -273,8 +281,8 @@ def update(site: Site, locales: list[str] | None = None, use_memory: bool = True
     started = time.perf_counter()
     chosen = locales or site.config.target_locales
     with site_lock(site.root):
-        result = UpdateResult(extracted=extract(site, progress))
-        wanted = catalogue_messages(site)
+        wanted = _read_messages(site, progress)
+        result = UpdateResult(extracted=_write_templates(site, wanted, progress))
         for locale in chosen:
             _update_locale(site, locale, wanted, result, use_memory, progress)
     result.seconds = time.perf_counter() - started
