@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, gettext_tool
-from locpipe.catalog import read_catalog
+from locpipe.catalog import _WELL_FORMED, _refuse_bad_lines, read_catalog
 from locpipe.content import parse_page
 from locpipe.errors import CatalogError, LocpipeError
 from locpipe.extract import page_messages
@@ -306,3 +306,19 @@ def test_catalogues_gettext_cannot_read_are_refused_at_its_line(catalogue: tuple
     # end of an unclosed string, what follows a msgctxt without its msgid.
     stricter = any(rule in message for rule in LOCPIPE_STRICTER)
     assert line in lines or line + 1 in lines or stricter, (line, message, stderr)
+
+
+@FUZZ
+@given(mutated_catalogues())
+def test_the_one_pass_layout_match_accepts_only_what_the_line_check_accepts(catalogue: tuple[str, bytes]) -> None:
+    """read_catalog skips the line-by-line check for a file in gettext's own
+    layout: that shortcut must never let through a file the check refuses."""
+    relative, mutated = catalogue
+    text = mutated.decode("utf-8", "replace")
+    if _WELL_FORMED.fullmatch(text):
+        _refuse_bad_lines(text.split("\n"), relative)
+
+
+def test_shipped_catalogues_take_the_one_pass_layout_match() -> None:
+    for path in SHIPPED:
+        assert _WELL_FORMED.fullmatch(path.read_text(encoding="utf-8")), path

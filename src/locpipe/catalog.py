@@ -65,7 +65,8 @@ def read_catalog(data: bytes, path: str) -> Store:
         line = data.count(b"\n", 0, exc.start) + 1
         undecodable = CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line)
     try:
-        _refuse_bad_lines(text.split("\n"), path)
+        if not _WELL_FORMED.fullmatch(text):  # nearly every file is: no line needs a look
+            _refuse_bad_lines(text.split("\n"), path)
     except CatalogError as problem:
         if undecodable is None or problem.line < undecodable.line:  # the first problem in the file
             raise
@@ -115,6 +116,25 @@ _MAY_FOLLOW = {
     "msgid_plural": {"msgstr[]"},
     "msgstr[]": _AFTER_AN_ENTRY | {"msgstr[]"},
 }
+
+
+def _entry_pattern(prefix: str, previous: str) -> str:
+    """An entry laid out as GNU gettext writes it, each line starting with
+    ``prefix`` ("#~ " for an obsolete one), its previous msgid as ``previous`` lines."""
+    plain = r'[^"\\\n\x00\x04]*'  # runs of plain characters between escapes: one tight loop each
+    string = rf'"{plain}(?:\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f]){plain})*"\n'
+    more, more_previous = f"(?:{prefix}{string})*", f"(?:{previous}{string})*"
+    before = (f"(?:{previous}msgctxt {string}{more_previous})?{previous}msgid {string}{more_previous}"
+              f"(?:{previous}msgid_plural {string}{more_previous})?")
+    return (f"(?:{before})?(?:{prefix}msgctxt {string}{more})?{prefix}msgid {string}{more}"
+            rf"(?:{prefix}msgstr {string}{more}|{prefix}msgid_plural {string}{more}(?:{prefix}msgstr\[\d+\] {string}{more})+)")
+
+
+# A whole catalogue in gettext's own layout, matched in one pass: what msgcat
+# writes, and what _refuse_bad_lines would accept line by line, only faster.
+_WELL_FORMED = re.compile(
+    rf"(?:\n|#(?![~|])[^\n]*\n|{_entry_pattern('', re.escape('#| '))}|{_entry_pattern(re.escape('#~ '), re.escape('#~| '))})*"
+)
 
 
 def _refuse_bad_lines(lines: list[str], path: str) -> None:
@@ -286,6 +306,13 @@ def gnu_layout(data: bytes, path: str) -> bytes:
         lines = stderr.strip().splitlines()
         raise CatalogError(f"GNU msgcat refused the catalogue: {lines[0] if lines else 'no reason given'}", path)
     return done.stdout
+
+
+def release(store: Store) -> None:
+    """Free a catalogue that is no longer needed at once, by reference counting:
+    pypo's units point back to their store, and leaving thousands of catalogues
+    to the cycle collector cost a fifth of a build and a tenth of a check."""
+    store.units = []
 
 
 def header_fields(store: Store) -> dict[str, str]:

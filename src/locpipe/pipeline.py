@@ -598,7 +598,10 @@ def render_chunk(root: str, slugs: list[str], locales: list[str], on_page: Calla
             segments = page_segments(page)
             for locale in locales:
                 store = None if locale in (config.source_locale, PSEUDO_LOCALE) else read_catalog_file(site_root, catalog_path(locale, slug))
-                data, entry = render_page(config, page, segments, locale, translations_for(config, locale, store), ui[locale])
+                translations = translations_for(config, locale, store)
+                if store is not None:
+                    catalog.release(store)
+                data, entry = render_page(config, page, segments, locale, translations, ui[locale])
                 staged = stage_if_changed(site_root / output_path(locale, slug), data)
                 rendered.append((f"{locale}/{slug}", entry.as_dict(), str(staged) if staged else None, output_path(locale, slug)))
             if on_page:
