@@ -645,15 +645,33 @@ class CheckResult:
         return [f for f in self.findings if f.severity == "error"]
 
 
+@dataclass(slots=True)
+class _Stylesheets:
+    """The files under build/ that built pages use as stylesheets, each read
+    once by each process (every page links the same style.css)."""
+
+    root: Path
+    texts: dict[str, str | None] = field(default_factory=dict)
+
+    def __call__(self, relative: str) -> str | None:
+        if relative not in self.texts:
+            try:
+                self.texts[relative] = (self.root / relative).read_text(encoding="utf-8", errors="replace")
+            except OSError:  # missing, a folder, unreadable
+                self.texts[relative] = None
+        return self.texts[relative]
+
+
 @dataclass(slots=True, frozen=True)
 class _CheckJob:
     """What checking any one catalogue needs: the site, the target locales to
-    check, and per locale whose built pages are checked, the disclaimer text
-    approved for it, the source's, and the stylesheet."""
+    check, per locale whose built pages are checked the disclaimer text
+    approved for it and the source's, and the stylesheets the pages use."""
 
     config: SiteConfig
     targets: list[str]
-    built: dict[str, tuple[str, str, str]]
+    built: dict[str, tuple[str, str]]
+    stylesheets: _Stylesheets
 
 
 @dataclass(slots=True)
@@ -680,7 +698,7 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
     chosen = list(locales or config.locales)
     check_built = built if built is not None else (site.root / "build").is_dir()
     job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
-                    _built_expectations(site, chosen) if check_built else {})
+                    _built_expectations(site, chosen) if check_built else {}, _Stylesheets(site.root))
     with _rare_collections():
         found = _check_pages(job, site.page_paths)
         found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {})
@@ -699,22 +717,20 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
         if locale in job.built:
             for catalogue in found.values():
                 result.findings += catalogue.built.get(locale, [])
-            result.findings += _check_built_page(site.root, f"build/{locale}/index.html", locale, job.built[locale])
+            result.findings += _check_built_page(job, f"build/{locale}/index.html", locale)
     return result
 
 
-def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, str, str]]:
-    """(approved disclaimer text, source disclaimer text, stylesheet) for each
-    locale that has an approved wording to find on its built pages."""
+def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, str]]:
+    """(approved disclaimer text, source disclaimer text) for each locale that
+    has an approved wording to find on its built pages."""
     config = site.config
-    stylesheet_path = site.root / "build/style.css"
-    stylesheet = stylesheet_path.read_text(encoding="utf-8", errors="replace") if stylesheet_path.is_file() else ""
     source = approved_text(config.disclaimer_source)
     expectations = {}
     for locale in locales:
         wording = config.disclaimer_source if locale == config.source_locale else config.disclaimer_approved.get(locale)
         if wording is not None:
-            expectations[locale] = (approved_text(wording), source, stylesheet)
+            expectations[locale] = (approved_text(wording), source)
     return expectations
 
 
@@ -770,8 +786,8 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
     for locale in job.targets:
         _check_translations(job.config, locale, slug, messages, found, memo)
     if slug != SITE_CATALOG:
-        for locale, expectation in job.built.items():
-            found.built[locale] = _check_built_page(root, output_path(locale, slug), locale, expectation)
+        for locale in job.built:
+            found.built[locale] = _check_built_page(job, output_path(locale, slug), locale)
     return found
 
 
@@ -862,14 +878,14 @@ def existing_catalogue_slugs(root: Path, locale: str) -> list[str]:
     return [p.relative_to(base).as_posix()[: -len(".po")] for p in base.rglob("*.po")] if base.is_dir() else []
 
 
-def _check_built_page(root: Path, relative: str, locale: str, expectation: tuple[str, str, str]) -> list[Finding]:
+def _check_built_page(job: _CheckJob, relative: str, locale: str) -> list[Finding]:
     """One built page shows the locale's approved disclaimer, visibly."""
-    path = root / relative
+    path = job.config.root / relative
     if not path.is_file():
         return [Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build")]
-    expected, source, stylesheet = expectation
+    expected, source = job.built[locale]
     return [Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
-            for problem in site_checks.built_page(path.read_bytes(), expected, source, stylesheet)]
+            for problem in site_checks.built_page(path.read_bytes(), expected, source, relative, job.stylesheets)]
 
 
 # --- stats ---------------------------------------------------------------
