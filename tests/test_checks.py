@@ -255,3 +255,13 @@ def test_built_pages_use_the_stylesheets_they_link_and_import(built_site: Path) 
     assert built_findings(built_site) == [
         "build/de/index.html:26: error [disclaimer]: the disclaimer is hidden (display: none on <aside>, from the CSS rule '.disclaimer' "
         "in @media print at build/de/print.css:3): it must be visible on every page"]
+
+
+def test_a_page_the_site_does_not_make_is_an_error(built_site: Path) -> None:
+    for stale in ("build/de/old.html", "build/de/articles/renamed.html"):
+        shutil.copy(built_site / "build/de/index.html", built_site / stale)
+    for other in ("build/screenshots/de.html", "build/status.html", "build/de/notes.txt"):
+        (built_site / other).parent.mkdir(parents=True, exist_ok=True)
+        (built_site / other).write_text("<p>not a page</p>", encoding="utf-8")
+    message = "error [disclaimer]: this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build"
+    assert built_findings(built_site) == [f"build/de/articles/renamed.html: {message}", f"build/de/old.html: {message}"]

@@ -718,6 +718,7 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
             for catalogue in found.values():
                 result.findings += catalogue.built.get(locale, [])
             result.findings += _check_built_page(job, f"build/{locale}/index.html", locale)
+            result.findings += _foreign_pages(site.root, locale, found)
     return result
 
 
@@ -732,6 +733,16 @@ def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, 
         if wording is not None:
             expectations[locale] = (approved_text(wording), source)
     return expectations
+
+
+def _foreign_pages(root: Path, locale: str, found: dict[str, _CatalogueFindings]) -> list[Finding]:
+    """Pages in ``build/<locale>/`` that the site does not make (a page since
+    removed or renamed, a file put there): deployed with the rest, unchecked."""
+    pages = {output_path(locale, slug) for slug in found if slug != SITE_CATALOG} | {f"build/{locale}/index.html"}
+    built = sorted(path.relative_to(root).as_posix() for path in (root / "build" / locale).rglob("*.html"))
+    return [Finding(relative, None, locale, "disclaimer", "error",
+                    "this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build")
+            for relative in built if relative not in pages]
 
 
 def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindings]:
