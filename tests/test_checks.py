@@ -265,3 +265,13 @@ def test_a_page_the_site_does_not_make_is_an_error(built_site: Path) -> None:
         (built_site / other).write_text("<p>not a page</p>", encoding="utf-8")
     message = "error [disclaimer]: this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build"
     assert built_findings(built_site) == [f"build/de/articles/renamed.html: {message}", f"build/de/old.html: {message}"]
+
+
+def test_built_pages_are_checked_by_locale_folder_unless_asked(built_site: Path) -> None:
+    shutil.rmtree(built_site / "build/en")
+    (built_site / "build/screenshots").mkdir()
+    (built_site / "build/de/conditions/twitching.html").unlink()
+    assert built_findings(built_site, None) == ["build/de/conditions/twitching.html: error [disclaimer]: the page was not built: run make build"]
+    shutil.rmtree(built_site / "build/de")
+    assert built_findings(built_site, None) == []  # build/ holds only screenshots, the language picker, ...
+    assert len(built_findings(built_site, True)) == 2 * len(pipeline.load_site(built_site).page_paths) + 2

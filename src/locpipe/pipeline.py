@@ -689,16 +689,21 @@ class _CatalogueFindings:
 
 def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
     """Every way a published page can be wrong, as findings with file and line.
-    Built pages are checked with ``built=True``, or whenever ``build/`` exists.
+    Built pages are checked with ``built=True`` (every chosen locale), or else
+    for each chosen locale whose ``build/<locale>/`` exists: ``build/`` alone may
+    hold only screenshots or the status page.
 
     Pages are checked one by one (their templates, catalogues and built pages),
     by every core when there are many; the findings are then reported in one
     order: templates, then each locale's catalogues, totals and built pages."""
     config = site.config
     chosen = list(locales or config.locales)
-    check_built = built if built is not None else (site.root / "build").is_dir()
+    if built is None:
+        built_locales = [locale for locale in chosen if (site.root / "build" / locale).is_dir()]
+    else:
+        built_locales = chosen if built else []
     job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
-                    _built_expectations(site, chosen) if check_built else {}, _Stylesheets(site.root))
+                    _built_expectations(site, built_locales), _Stylesheets(site.root))
     with _rare_collections():
         found = _check_pages(job, site.page_paths)
         found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {})
