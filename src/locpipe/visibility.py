@@ -13,22 +13,23 @@ held, each condition on its own beside the unconditional rules.
 Hidden: the ``hidden`` attribute; inside ``<template>``, ``<noscript>``,
 ``<head>``, ``<script>``, ``<style>``, ``<canvas>``, ``<video>``, ``<audio>``,
 ``<object>``, a closed ``<details>`` (but its summary) or ``<dialog>``;
-display:none; visibility:hidden|collapse; opacity under 0.1 (all ancestors
-multiplied); content-visibility:hidden; font-size under 4px (``font: 0/0 a``
-too); height or width under 4px with overflow hidden or clip; clip: rect() or
-clip-path (inset, circle, ellipse, polygon) leaving under 4px; transform or
-scale under 0.25; text-indent, left or top beyond -999px; text whose colour has
-a contrast under 1.5:1 with its background (transparent text too). Text that
-``::before`` or ``::after`` adds is part of what is seen.
+display:none; visibility:hidden|collapse; opacity or filter: opacity() under
+0.1 (ancestors' multiplied); content-visibility:hidden; font-size under 4px
+(``font: 0/0 a`` too); height or width under 4px with overflow hidden or clip;
+clip: rect() or clip-path (inset, circle, ellipse, polygon) leaving under 4px;
+transform or scale under 0.25; text-indent, left or top beyond -999px; text
+whose colour has a contrast under 1.5:1 with its background (transparent text
+too). Text that ``::before`` or ``::after`` adds is part of what is seen.
 
 Not looked at: layout (an element laid over the text, z-index, negative
-margins, translate), scripts, animations, ``::first-line``/``::first-letter``,
-background images, cascade layers' order, and selectors cssselect cannot
-evaluate (a warning names them).
+margins, translate), calc(), scripts, animations, ``::first-line`` and
+``::first-letter``, what a background image shows, the order of cascade
+layers, and selectors cssselect cannot evaluate (a warning names them).
 """
 from __future__ import annotations
 
 import base64
+import math
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ MIN_CONTRAST = 1.5
 HIDING_ELEMENTS = {"template", "noscript", "head", "script", "style", "canvas", "video", "audio", "object"}
 LONGHANDS = {"overflow": ("overflow-x", "overflow-y"), "font": ("font-size",), "background": ("background-color",)}
 PROPERTIES = {"display", "visibility", "opacity", "content-visibility", "font-size", "font", "height", "max-height", "width",
-              "max-width", "overflow", "overflow-x", "overflow-y", "clip", "clip-path", "transform", "scale", "color",
+              "max-width", "overflow", "overflow-x", "overflow-y", "clip", "clip-path", "transform", "scale", "filter", "color",
               "background", "background-color", "text-indent", "position", "left", "top"}
 FONT_KEYWORDS = {"xx-small": 9, "x-small": 10, "small": 13, "medium": 16, "large": 18, "x-large": 24, "xx-large": 32, "xxx-large": 48}
 ABSOLUTE_UNITS = {"px": 1, "pt": 4 / 3, "pc": 16, "in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
@@ -478,10 +479,17 @@ def _generated(element, pseudo: str, state: _State, styles: _Styles, condition: 
     if content is None or (display is not None and _first(_substitute(display.declaration.value, state.custom)) == "none"):
         return
     value = _substitute(content.declaration.value, state.custom) or ()
-    text = "".join(t.value if t.type == "string" else element.get(_argument(t), "") if _is(t, "attr") else "" for t in value)
+    text = "".join(t.value if t.type == "string" else _attribute(element, _argument(t)) if _is(t, "attr") else "" for t in value)
     pieces.append((text, own))
     if text.strip() and own is None:
         added.append(Hidden(f"{content.declaration.text} on <{element.tag}>::{pseudo}, from {content.origin}", element))
+
+
+def _attribute(element, name: str) -> str:
+    try:
+        return element.get(name, "") if name else ""
+    except ValueError:  # not an attribute name lxml accepts
+        return ""
 
 
 def _winners(matches: list[_Match], condition: frozenset) -> dict[str, _Match]:
@@ -570,12 +578,13 @@ def _box_hides(state: _State, winners, value, hidden, first) -> Hidden | None:
     """Properties that hide the element with all it holds."""
     if first["display"] == "none":
         return hidden("display")
-    if "opacity" in winners:
-        opacity = _number(_first_token(value("opacity")))
-        if opacity is not None:
-            state.opacity = state.opacity * max(opacity, 0.0)
-            if state.opacity < MIN_OPACITY:
-                return hidden("opacity")
+    for name in ("opacity", "filter"):
+        if name in winners:
+            opacity = _opacity(name, value(name))
+            if opacity is not None:
+                state.opacity = state.opacity * max(opacity, 0.0)
+                if state.opacity < MIN_OPACITY:
+                    return hidden(name)
     positioned = first["position"] in ("absolute", "fixed")
     if positioned and "clip" in winners and _clips(value("clip"), state):
         return hidden("clip")
@@ -682,6 +691,15 @@ def _number(token) -> float | None:
     if token.type == "percentage":
         return token.value / 100
     return None
+
+
+def _opacity(name: str, tokens: tuple | None) -> float | None:
+    """The opacity property, or what filter's opacity() functions multiply to."""
+    if name == "opacity":
+        return _number(_first_token(tokens))
+    factors = [_number(_first_token(_significant(t.arguments))) for t in tokens or () if _is(t, "opacity")]
+    factors = [1.0 if f is None else f for f in factors]
+    return math.prod(factors) if factors else None
 
 
 def _pixels(tokens: tuple | None, state: _State) -> float | None:
