@@ -17,7 +17,6 @@ from .catalog import Store, Unit, is_translated, message_units, msgstr_line, uni
 from .extract import DISCLAIMER_CONTEXT
 from .model import Message
 from .render import render_inline
-from .visibility import ReadFile
 
 
 @dataclass(slots=True, frozen=True)
@@ -96,7 +95,7 @@ def approved_text(wording: str) -> str:
     return normalize(lxml.html.fromstring(f"<p>{render_inline(wording)}</p>").text_content())
 
 
-def built_page(html: bytes, expected_text: str, source_text: str, page: str, read: ReadFile) -> Iterator[Problem]:
+def built_page(html: bytes, expected_text: str, source_text: str, page: str, read: visibility.ReadFile) -> Iterator[Problem]:
     """A built page shows exactly one disclaimer, and what a reader sees of it is
     the approved text. ``page`` is the page's path from the site root, ``read``
     gives the text of a file under build/ (the stylesheets the page uses)."""

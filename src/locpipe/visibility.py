@@ -58,7 +58,20 @@ FONT_KEYWORDS = {"xx-small": 9, "x-small": 10, "small": 13, "medium": 16, "large
 ABSOLUTE_UNITS = {"px": 1, "pt": 4 / 3, "pc": 16, "in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
 CONDITIONS = {"media", "supports", "container", "document", "-moz-document", "scope"}
 GROUPS = CONDITIONS | {"layer"}
-TRANSLATOR = LxmlHTMLTranslator()
+
+
+class _Translator(LxmlHTMLTranslator):
+    """cssselect's HTML translator, also knowing the pseudo-classes of states a
+    page is not in when it opens (as it knows :hover), and :defined."""
+
+    xpath_focus_within_pseudo = xpath_focus_visible_pseudo = xpath_popover_open_pseudo = LxmlHTMLTranslator.pseudo_never_matches
+    xpath_modal_pseudo = xpath_fullscreen_pseudo = xpath_user_invalid_pseudo = xpath_autofill_pseudo = LxmlHTMLTranslator.pseudo_never_matches
+
+    def xpath_defined_pseudo(self, xpath):
+        return xpath
+
+
+TRANSLATOR = _Translator()
 IMAGE = "image"  # a background shorthand's value when it has an image: what is behind the text is unknown
 TRANSPARENT = tinycss2.parse_one_component_value("transparent")
 
