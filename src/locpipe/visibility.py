@@ -836,10 +836,8 @@ def _color(tokens: tuple | None, parent: tuple[float, float] | None) -> tuple[fl
         return parent
     if token.type == "ident" and token.lower_value == "initial":
         return (0.0, 1.0)
-    color = tinycss2.color4.parse_color(token)
-    if color == "currentcolor":
-        return parent
-    return None if color is None else _luminance(color)
+    color = _parsed_color(token)
+    return parent if color == "currentcolor" else color
 
 
 def _background(state: _State, parent: _State, tokens: tuple | None, by: str) -> None:
@@ -848,8 +846,8 @@ def _background(state: _State, parent: _State, tokens: tuple | None, by: str) ->
     token = _first_token(tokens)
     if token is None or (token != IMAGE and token.type == "ident" and token.lower_value in ("initial", "unset", "revert", "revert-layer", "inherit")):
         return
-    color = None if token == IMAGE else tinycss2.color4.parse_color(token)
-    own = state.color if color == "currentcolor" else None if color is None else _luminance(color)
+    color = None if token == IMAGE else _parsed_color(token)
+    own = state.color if color == "currentcolor" else color
     if own is not None and own[1] == 0:
         return
     if own is None or (own[1] < 1 and parent.background is None):
@@ -860,7 +858,15 @@ def _background(state: _State, parent: _State, tokens: tuple | None, by: str) ->
     state.background_by = by
 
 
-def _luminance(color) -> tuple[float, float] | None:
+@lru_cache(maxsize=256)
+def _parsed_color(token) -> str | tuple[float, float] | None:
+    """``currentcolor``, (luminance, alpha), or None for what is no colour.
+    Tokens come from the cached stylesheets: each is parsed once."""
+    color = tinycss2.color4.parse_color(token)
+    return color if color is None or color == "currentcolor" else _luminance(color)
+
+
+def _luminance(color) -> tuple[float, float]:
     """Relative luminance (as WCAG defines it) and alpha of a tinycss2 colour."""
     space = color.space
     if space in ("hsl", "hwb"):
