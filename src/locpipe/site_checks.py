@@ -125,12 +125,14 @@ def _seen_problem(view: visibility.View, aside, expected_text: str, source_text:
     text, hidden = view.text, view.hidden
     if text == expected_text:
         return None
+    difference = wording_difference(expected_text, text)
     if hidden is not None and not text:
         return Problem("disclaimer", "error", f"the disclaimer is hidden ({hidden.why}): it must be visible on every page", hidden.line)
     if hidden is not None:
-        return Problem("disclaimer", "error", f"the disclaimer is partly hidden ({hidden.why}): {wording_difference(expected_text, text)}", hidden.line)
+        return Problem("disclaimer", "error", f"the disclaimer is partly hidden ({hidden.why}): {difference}", hidden.line)
     if view.added is not None:
-        return Problem("disclaimer", "error", f"CSS adds to the disclaimer ({view.added.why}): {wording_difference(expected_text, text)}", view.added.line)
+        return Problem("disclaimer", "error", f"CSS adds to the disclaimer ({view.added.why}): {difference}", view.added.line)
     if text == source_text and source_text != expected_text:
-        return Problem("disclaimer", "error", "the page shows the source-language disclaimer: translate the disclaimer in site.po with the approved wording", aside.sourceline)
-    return Problem("disclaimer", "error", f"the page's disclaimer differs from the approved wording: {wording_difference(expected_text, text)}", aside.sourceline)
+        return Problem("disclaimer", "error",
+                       "the page shows the source-language disclaimer: translate the disclaimer in site.po with the approved wording", aside.sourceline)
+    return Problem("disclaimer", "error", f"the page's disclaimer differs from the approved wording: {difference}", aside.sourceline)

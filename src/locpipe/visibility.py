@@ -73,6 +73,7 @@ class _Translator(LxmlHTMLTranslator):
 
 TRANSLATOR = _Translator()
 IMAGE = "image"  # a background shorthand's value when it has an image: what is behind the text is unknown
+IMAGE_FUNCTIONS = {"url", "image", "image-set", "element", "cross-fade"}
 TRANSPARENT = tinycss2.parse_one_component_value("transparent")
 
 ReadFile = Callable[[str], "str | None"]
@@ -362,6 +363,9 @@ def views(element, sources: list[_Source]) -> Iterator[tuple[View, list[tuple[st
 
 
 def _match(elements: list, sources: list[_Source], first_inside: int) -> _Styles:
+    """The declarations of style attributes and rules that apply to ``elements``
+    (from ``first_inside`` on, their ::before and ::after too). A rule's XPath
+    runs only when an element has the tag, classes and ids its subject needs."""
     styles = _Styles()
     tags = {e.tag for e in elements}
     classes = {c for e in elements for c in (e.get("class") or "").split()}
@@ -670,8 +674,7 @@ def _longhand(name: str, declaration: _Declaration, tokens: tuple | None) -> tup
                      or (t.type == "ident" and t.lower_value in FONT_KEYWORDS)), None)
         return (size,) if size is not None else None
     if declaration.name == "background":
-        if any(t.type == "url" or (t.type == "function" and ("gradient" in t.lower_name or t.lower_name in ("url", "image", "image-set", "element", "cross-fade")))
-               for t in tokens):
+        if any(t.type == "url" or (t.type == "function" and ("gradient" in t.lower_name or t.lower_name in IMAGE_FUNCTIONS)) for t in tokens):
             return (IMAGE,)
         color = next((t for t in tokens if tinycss2.color4.parse_color(t) is not None), None)
         return (color,) if color is not None else (TRANSPARENT,)
