@@ -1,12 +1,13 @@
 """Each check with catalogues or pages that fail it and ones that pass it."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, msgfmt_check
-from locpipe import catalog
+from conftest import FIXTURES, copy_site, msgfmt_check
+from locpipe import catalog, pipeline
 from locpipe.checks import LocaleRules, check_message
 from locpipe.errors import CatalogError
 from locpipe.model import Message
@@ -157,13 +158,120 @@ def test_disclaimer_entry(entry: str, expected: list[str]) -> None:
 
 
 # --- built pages ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("fixture", "expected"), _expected("expected-built.txt"))
-def test_built_page(fixture: str, expected: str) -> None:
-    problems = list(built_page((CHECKS / fixture).read_bytes(), approved_text(APPROVED), approved_text("**No advice.** Ask a doctor.")))
-    outcome = fixture + "".join(f": {p.message}" for p in problems)
-    assert outcome == expected
+SHIPPED_STYLESHEET = (Path(pipeline.__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
+
+
+def fixture_build(path: str) -> str | None:
+    """build/ as a fixture page sees it: the shipped stylesheet, and the fixtures as build/de/."""
+    if path == "build/style.css":
+        return SHIPPED_STYLESHEET
+    fixture = CHECKS / path.removeprefix("build/de/")
+    return fixture.read_text(encoding="utf-8") if path.startswith("build/de/") and fixture.is_file() else None
+
+
+def _expected_built() -> dict[str, list[str]]:
+    """Each fixture's findings, one a line (``fixture:line: severity: message``)."""
+    rows: dict[str, list[str]] = {}
+    for row in (CHECKS / "expected-built.txt").read_text(encoding="utf-8").splitlines():
+        fixture = row.split(":")[0]
+        rows.setdefault(fixture, []).extend([row] if row != fixture else [])
+    return rows
+
+
+def built_problems(html: bytes, page: str = "build/de/page.html", read=fixture_build) -> list[str]:
+    name = page.rsplit("/", 1)[-1]
+    return [f"{name}{f':{p.line}' if p.line else ''}: {p.severity}: {p.message}"
+            for p in built_page(html, approved_text(APPROVED), approved_text("**No advice.** Ask a doctor."), page, read)]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), sorted(_expected_built().items()))
+def test_built_page(fixture: str, expected: list[str]) -> None:
+    assert built_problems((CHECKS / fixture).read_bytes(), f"build/de/{fixture}") == expected
+
+
+def test_every_built_page_fixture_has_its_expected_findings() -> None:
+    assert sorted(path.name for path in CHECKS.glob("built-*.html")) == sorted(_expected_built())
 
 
 def test_built_page_hidden_by_the_site_stylesheet() -> None:
-    problems = list(built_page((CHECKS / "built-pass.html").read_bytes(), approved_text(APPROVED), "", "aside.disclaimer{visibility: hidden}"))
-    assert [p.message for p in problems] == ["the disclaimer is hidden (CSS rule 'aside.disclaimer'): it must be visible on every page"]
+    hiding = {"build/style.css": "aside.disclaimer{visibility: hidden}"}.get
+    assert built_problems((CHECKS / "built-pass.html").read_bytes(), "build/de/built-pass.html", hiding) == [
+        "built-pass.html:4: error: the disclaimer is hidden (visibility: hidden on <aside>, from the CSS rule 'aside.disclaimer' "
+        "at build/style.css:1): it must be visible on every page"]
+
+
+def test_built_page_reads_stylesheets_relative_to_the_page() -> None:
+    html = (CHECKS / "built-fail-link.html").read_bytes().replace(b'href="built-hide.css"', b'href="./../de/built-hide.css?v=2#top"')
+    assert built_problems(html) == ["page.html:4: error: the disclaimer is hidden (display: none on <p>, from the CSS rule 'aside.disclaimer p' "
+                        "at build/de/built-hide.css:2): it must be visible on every page"]
+    outside = html.replace(b"./../de/built-hide.css?v=2#top", b"../../site.yaml")
+    assert built_problems(outside) == ["page.html:2: warning: the stylesheet '../../site.yaml' is not a file under build/: what it hides is not checked"]
+
+
+@pytest.mark.parametrize("css", [
+    ".disclaimer{display:none}",  # the whole rule set at the same specificity later
+    "aside.ad{display:none} .disclaimer p { color: #1f2328 } .disclaimer { background: #fff8e1 }",
+    "@media print { .site-header { display: none } }",
+])
+def test_built_page_does_not_cry_wolf(css: str) -> None:
+    html = (CHECKS / "built-pass.html").read_bytes().replace(b"</head>", f"<style>{css}</style><style>.disclaimer{{display:block}}</style></head>".encode())
+    assert built_problems(html) == []
+
+
+@pytest.fixture(scope="module")
+def built_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_site(tmp_path_factory.mktemp("built"))
+    pipeline.build(pipeline.load_site(root))
+    return root
+
+
+@pytest.fixture
+def built_site(built_shipped: Path, tmp_path: Path) -> Path:
+    root = copy_site(tmp_path / "site", built_shipped)
+    shutil.copytree(built_shipped / "build", root / "build")
+    return root
+
+
+def built_findings(root: Path, built: bool | None = True) -> list[str]:
+    return [str(finding) for finding in pipeline.check(pipeline.load_site(root), built=built).findings]
+
+
+def test_a_built_page_finding_has_the_line_of_the_element_that_hides(built_site: Path) -> None:
+    page = built_site / "build/de/conditions/twitching.html"
+    html = page.read_text(encoding="utf-8").replace("ersetzen keine", 'ersetzen <span hidden="">keine</span>')
+    page.write_text(html, encoding="utf-8")
+    line = next(number for number, text in enumerate(html.splitlines(), 1) if "<span hidden" in text)
+    assert built_findings(built_site) == [
+        f'build/de/conditions/twitching.html:{line}: error [disclaimer]: the disclaimer is partly hidden (hidden attribute on <span>): "keine" is missing']
+
+
+def test_built_pages_use_the_stylesheets_they_link_and_import(built_site: Path) -> None:
+    (built_site / "build/de/print.css").write_text("\n@media print {\n  .disclaimer { display: none }\n}\n", encoding="utf-8")
+    (built_site / "build/de/extra.css").write_text('@import "print.css";\n', encoding="utf-8")  # relative to extra.css
+    with (built_site / "build/style.css").open("a", encoding="utf-8") as stylesheet:
+        stylesheet.write('@import "de/print.css";\n')  # after the rules: a browser ignores it, and so does check
+    page = built_site / "build/de/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</head>", '<link rel="stylesheet" href="extra.css">\n</head>'), encoding="utf-8")
+    assert built_findings(built_site) == [
+        "build/de/index.html:26: error [disclaimer]: the disclaimer is hidden (display: none on <aside>, from the CSS rule '.disclaimer' "
+        "in @media print at build/de/print.css:3): it must be visible on every page"]
+
+
+def test_a_page_the_site_does_not_make_is_an_error(built_site: Path) -> None:
+    for stale in ("build/de/old.html", "build/de/articles/renamed.html"):
+        shutil.copy(built_site / "build/de/index.html", built_site / stale)
+    for other in ("build/screenshots/de.html", "build/status.html", "build/de/notes.txt"):
+        (built_site / other).parent.mkdir(parents=True, exist_ok=True)
+        (built_site / other).write_text("<p>not a page</p>", encoding="utf-8")
+    message = "error [disclaimer]: this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build"
+    assert built_findings(built_site) == [f"build/de/articles/renamed.html: {message}", f"build/de/old.html: {message}"]
+
+
+def test_built_pages_are_checked_by_locale_folder_unless_asked(built_site: Path) -> None:
+    shutil.rmtree(built_site / "build/en")
+    (built_site / "build/screenshots").mkdir()
+    (built_site / "build/de/conditions/twitching.html").unlink()
+    assert built_findings(built_site, None) == ["build/de/conditions/twitching.html: error [disclaimer]: the page was not built: run make build"]
+    shutil.rmtree(built_site / "build/de")
+    assert built_findings(built_site, None) == []  # build/ holds only screenshots, the language picker, ...
+    assert len(built_findings(built_site, True)) == 2 * len(pipeline.load_site(built_site).page_paths) + 2

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Check every catalogue (and the built pages) of every locale; exit 1 on any error.")
     check.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="how to print the findings")
-    check.add_argument("--built", action="store_true", help="also check build/ (done anyway when build/ exists)")
+    check.add_argument("--built", action="store_true", help="also check build/ (done anyway for each locale whose build/<locale>/ exists)")
 
     init = commands.add_parser("init", help="add a locale: site.yaml plus a catalogue for every page",
                                description="Add LOCALE to site.yaml and create its catalogues; list what it needs to publish.")

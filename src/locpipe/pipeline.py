@@ -656,15 +656,33 @@ class CheckResult:
         return [f for f in self.findings if f.severity == "error"]
 
 
+@dataclass(slots=True)
+class _Stylesheets:
+    """The files under build/ that built pages use as stylesheets, each read
+    once by each process (every page links the same style.css)."""
+
+    root: Path
+    texts: dict[str, str | None] = field(default_factory=dict)
+
+    def __call__(self, relative: str) -> str | None:
+        if relative not in self.texts:
+            try:
+                self.texts[relative] = (self.root / relative).read_text(encoding="utf-8", errors="replace")
+            except OSError:  # missing, a folder, unreadable
+                self.texts[relative] = None
+        return self.texts[relative]
+
+
 @dataclass(slots=True, frozen=True)
 class _CheckJob:
     """What checking any one catalogue needs: the site, the target locales to
-    check, and per locale whose built pages are checked, the disclaimer text
-    approved for it, the source's, and the stylesheet."""
+    check, per locale whose built pages are checked the disclaimer text
+    approved for it and the source's, and the stylesheets the pages use."""
 
     config: SiteConfig
     targets: list[str]
-    built: dict[str, tuple[str, str, str]]
+    built: dict[str, tuple[str, str]]
+    stylesheets: _Stylesheets
 
 
 @dataclass(slots=True)
@@ -682,16 +700,21 @@ class _CatalogueFindings:
 
 def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
     """Every way a published page can be wrong, as findings with file and line.
-    Built pages are checked with ``built=True``, or whenever ``build/`` exists.
+    Built pages are checked with ``built=True`` (every chosen locale), or else
+    for each chosen locale whose ``build/<locale>/`` exists: ``build/`` alone may
+    hold only screenshots or the status page.
 
     Pages are checked one by one (their templates, catalogues and built pages),
     by every core when there are many; the findings are then reported in one
     order: templates, then each locale's catalogues, totals and built pages."""
     config = site.config
     chosen = list(locales or config.locales)
-    check_built = built if built is not None else (site.root / "build").is_dir()
+    if built is None:
+        built_locales = [locale for locale in chosen if (site.root / "build" / locale).is_dir()]
+    else:
+        built_locales = chosen if built else []
     job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
-                    _built_expectations(site, chosen) if check_built else {})
+                    _built_expectations(site, built_locales), _Stylesheets(site.root))
     with _rare_collections():
         found = _check_pages(job, site.page_paths)
         found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {})
@@ -710,23 +733,32 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
         if locale in job.built:
             for catalogue in found.values():
                 result.findings += catalogue.built.get(locale, [])
-            result.findings += _check_built_page(site.root, f"build/{locale}/index.html", locale, job.built[locale])
+            result.findings += _check_built_page(job, f"build/{locale}/index.html", locale)
+            result.findings += _foreign_pages(site.root, locale, found)
     return result
 
 
-def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, str, str]]:
-    """(approved disclaimer text, source disclaimer text, stylesheet) for each
-    locale that has an approved wording to find on its built pages."""
+def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, str]]:
+    """(approved disclaimer text, source disclaimer text) for each locale that
+    has an approved wording to find on its built pages."""
     config = site.config
-    stylesheet_path = site.root / "build/style.css"
-    stylesheet = stylesheet_path.read_text(encoding="utf-8", errors="replace") if stylesheet_path.is_file() else ""
     source = approved_text(config.disclaimer_source)
     expectations = {}
     for locale in locales:
         wording = config.disclaimer_source if locale == config.source_locale else config.disclaimer_approved.get(locale)
         if wording is not None:
-            expectations[locale] = (approved_text(wording), source, stylesheet)
+            expectations[locale] = (approved_text(wording), source)
     return expectations
+
+
+def _foreign_pages(root: Path, locale: str, found: dict[str, _CatalogueFindings]) -> list[Finding]:
+    """Pages in ``build/<locale>/`` that the site does not make (a page since
+    removed or renamed, a file put there): deployed with the rest, unchecked."""
+    pages = {output_path(locale, slug) for slug in found if slug != SITE_CATALOG} | {f"build/{locale}/index.html"}
+    built = sorted(path.relative_to(root).as_posix() for path in (root / "build" / locale).rglob("*.html"))
+    return [Finding(relative, None, locale, "disclaimer", "error",
+                    "this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build")
+            for relative in built if relative not in pages]
 
 
 def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindings]:
@@ -781,8 +813,8 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
     for locale in job.targets:
         _check_translations(job.config, locale, slug, messages, found, memo)
     if slug != SITE_CATALOG:
-        for locale, expectation in job.built.items():
-            found.built[locale] = _check_built_page(root, output_path(locale, slug), locale, expectation)
+        for locale in job.built:
+            found.built[locale] = _check_built_page(job, output_path(locale, slug), locale)
     return found
 
 
@@ -873,14 +905,14 @@ def existing_catalogue_slugs(root: Path, locale: str) -> list[str]:
     return [p.relative_to(base).as_posix()[: -len(".po")] for p in base.rglob("*.po")] if base.is_dir() else []
 
 
-def _check_built_page(root: Path, relative: str, locale: str, expectation: tuple[str, str, str]) -> list[Finding]:
+def _check_built_page(job: _CheckJob, relative: str, locale: str) -> list[Finding]:
     """One built page shows the locale's approved disclaimer, visibly."""
-    path = root / relative
+    path = job.config.root / relative
     if not path.is_file():
         return [Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build")]
-    expected, source, stylesheet = expectation
+    expected, source = job.built[locale]
     return [Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
-            for problem in site_checks.built_page(path.read_bytes(), expected, source, stylesheet)]
+            for problem in site_checks.built_page(path.read_bytes(), expected, source, relative, job.stylesheets)]
 
 
 # --- stats ---------------------------------------------------------------

@@ -7,20 +7,16 @@ what these return into findings with file and line.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import lxml.html
 
+from . import visibility
 from .catalog import Store, Unit, is_translated, message_units, msgstr_line, unit_key
 from .extract import DISCLAIMER_CONTEXT
 from .model import Message
 from .render import render_inline
-
-HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$)|content-visibility\s*:\s*hidden", re.I)
-HIDING_ANCESTORS = {"template", "noscript", "head"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -99,43 +95,44 @@ def approved_text(wording: str) -> str:
     return normalize(lxml.html.fromstring(f"<p>{render_inline(wording)}</p>").text_content())
 
 
-def built_page(html: bytes, expected_text: str, source_text: str, stylesheet: str = "") -> Iterator[Problem]:
-    """A built page shows exactly one visible disclaimer with the approved text."""
+def built_page(html: bytes, expected_text: str, source_text: str, page: str, read: visibility.ReadFile) -> Iterator[Problem]:
+    """A built page shows exactly one disclaimer, and what a reader sees of it is
+    the approved text. ``page`` is the page's path from the site root, ``read``
+    gives the text of a file under build/ (the stylesheets the page uses)."""
     document = lxml.html.fromstring(html.decode("utf-8", errors="replace"))  # pages are written as UTF-8
     asides = document.xpath('//aside[contains(concat(" ", normalize-space(@class), " "), " disclaimer ")]')
     if not asides:
         yield Problem("disclaimer", "error", 'the page has no <aside class="disclaimer">: rebuild with make build')
         return
     if len(asides) > 1:
-        yield Problem("disclaimer", "error", f'the page has {len(asides)} <aside class="disclaimer">, it must have exactly one')
+        yield Problem("disclaimer", "error", f'the page has {len(asides)} <aside class="disclaimer">, it must have exactly one', asides[1].sourceline)
     aside = asides[0]
-    text = normalize(aside.text_content())
-    if text != expected_text:
-        if text == source_text and source_text != expected_text:
-            yield Problem("disclaimer", "error", "the page shows the source-language disclaimer: translate the disclaimer in site.po with the approved wording")
-        else:
-            yield Problem("disclaimer", "error", f"the page's disclaimer differs from the approved wording: {wording_difference(expected_text, text)}")
-    hidden = _hidden_by(aside, stylesheet + "".join(document.xpath("//style/text()")))
-    if hidden:
-        yield Problem("disclaimer", "error", f"the disclaimer is hidden ({hidden}): it must be visible on every page")
+    sources, unread = visibility.page_stylesheets(document, page, read)
+    for message, line in unread:
+        yield Problem("disclaimer", "warning", message, line)
+    for view, unknown in visibility.views(aside, sources):
+        for selector, why in unknown:
+            yield Problem("disclaimer", "warning", f"cannot tell whether the CSS rule '{selector}' hides the disclaimer "
+                          f"(cssselect: {why[:1].lower()}{why[1:]}): check it by hand", aside.sourceline)
+        problem = _seen_problem(view, aside, expected_text, source_text)
+        if problem is not None:
+            yield problem
+            return
 
 
-def _hidden_by(aside, css: str) -> str | None:
-    for element in [aside, *aside.iterancestors()]:
-        if element.tag in HIDING_ANCESTORS:
-            return f"inside <{element.tag}>"
-        if element.get("hidden") is not None:
-            return f"hidden attribute on <{element.tag}>"
-        if HIDING_STYLE.search(element.get("style") or ""):
-            return f"style=\"{element.get('style')}\" on <{element.tag}>"
-    return _hiding_rule(css)
-
-
-@lru_cache(maxsize=64)
-def _hiding_rule(css: str) -> str | None:
-    """The CSS rule that hides a disclaimer, if any. Pages share the stylesheet
-    (and mostly their ``<style>`` elements): each CSS text is scanned once."""
-    for selector, body in re.findall(r"([^{}]*)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
-        if ("disclaimer" in selector or re.search(r"(^|[\s,>+~])aside\b", selector)) and HIDING_STYLE.search(body):
-            return f"CSS rule '{normalize(selector)}'"
-    return None
+def _seen_problem(view: visibility.View, aside, expected_text: str, source_text: str) -> Problem | None:
+    """What is wrong with the disclaimer as seen, naming what hides or adds words."""
+    text, hidden = view.text, view.hidden
+    if text == expected_text:
+        return None
+    difference = wording_difference(expected_text, text)
+    if hidden is not None and not text:
+        return Problem("disclaimer", "error", f"the disclaimer is hidden ({hidden.why}): it must be visible on every page", hidden.line)
+    if hidden is not None:
+        return Problem("disclaimer", "error", f"the disclaimer is partly hidden ({hidden.why}): {difference}", hidden.line)
+    if view.added is not None:
+        return Problem("disclaimer", "error", f"CSS adds to the disclaimer ({view.added.why}): {difference}", view.added.line)
+    if text == source_text and source_text != expected_text:
+        return Problem("disclaimer", "error",
+                       "the page shows the source-language disclaimer: translate the disclaimer in site.po with the approved wording", aside.sourceline)
+    return Problem("disclaimer", "error", f"the page's disclaimer differs from the approved wording: {difference}", aside.sourceline)
