@@ -1,18 +1,24 @@
 """Each check with catalogues or pages that fail it and ones that pass it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, msgfmt_check
-from locpipe import catalog
+from locpipe import catalog, pipeline
 from locpipe.checks import LocaleRules, check_message
 from locpipe.errors import CatalogError
+from locpipe.markdown import parser
 from locpipe.model import Message
 from locpipe.site_checks import approved_text, built_page, disclaimer_entry, sync, unfinished
+from sites import SITE_YAML, make_site, page
 
 DE = LocaleRules("en", "de", {"IU": ["I.E."]})
+BRACKET = "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket"
+LINE_START = "a line of the translation starts with '{}', {} in Markdown, which the source does not have: it shows on the page as written; remove it"
+BLANK_LINE = "the translation has a blank line, which the source does not have: a message is one paragraph; join the lines"
 CHECKS = FIXTURES / "check"
 
 
@@ -40,6 +46,19 @@ MESSAGE_CASES = [
       "character reference '&gt;' in the translation: write the character itself"]),
     ("markup", "Hello.", 'Hallo <img src=x onerror="alert(1)">.',
      ["raw HTML '<img src=x onerror=\"alert(1)\">' in the translation: translations must not carry markup"]),
+    # Markdown left unbalanced: it reaches the page as the markers themselves
+    ("markup", "Stress or anxiety", "`Stress oder Angst", ["'`' without its partner in the translation: close the span or remove the marker"]),
+    ("markup", "Stress or anxiety", "_Stress oder Angst", ["'_' without its partner in the translation: close the span or remove the marker"]),
+    ("markup", "names like snake_case", "Namen wie snake_case", []),
+    ("markup", "Stress or anxiety", "[Stress oder Angst", [BRACKET]),
+    ("markup", "Stress or anxiety", "[Stress](oder Angst", [BRACKET]),
+    ("markup", "See reference [1].", "Siehe Quelle [1].", []),
+    ("markup", "Stress or anxiety", "# Stress oder Angst", [LINE_START.format("#", "a heading")]),
+    ("markup", "Stress or anxiety", "> Stress oder Angst", [LINE_START.format(">", "a quote")]),
+    ("markup", "Stress or\nanxiety", "Stress oder\n- Angst", [LINE_START.format("-", "a list item")]),
+    ("markup", "Stress or anxiety", "Stress\n\n- Angst", [BLANK_LINE, LINE_START.format("-", "a list item")]),
+    ("markup", "Stress or\nanxiety", "Stress oder\nAngst", []),
+    ("markup", "January 1 is a holiday.", "1. Januar ist ein Feiertag.", []),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 mg täglich)", []),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 30–400 mg täglich)", ['"300–400 mg" became "30–400 mg"']),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 g täglich)", ['"300–400 mg" became "300–400 g"']),
@@ -105,6 +124,28 @@ MESSAGE_CASES = [
 def test_message_check(check: str, msgid: str, msgstr: str, expected: list[str]) -> None:
     rules = DE if check != "placeholders" else LocaleRules("en", "de", python_format=True)
     found = [message for name, _severity, message in check_message(msgid, msgstr, rules) if name == check]
+    assert found == expected
+
+
+def _page_env(markdown: str) -> dict:
+    env: dict = {}
+    parser().parse(markdown, env)
+    return env
+
+
+REFERENCES = "[good]: https://example.org/good\n[bad]: https://example.org/bad\n"
+
+
+@pytest.mark.parametrize(("msgstr", "expected"), [
+    ("Siehe [den Leitfaden][good].", []),
+    ("Siehe [den Leitfaden](https://example.org/good).", []),  # the same target, written inline
+    ("Siehe [den Leitfaden][bad].", ["link target 'https://example.org/good' is missing from the translation; keep it exactly",
+                                     "the translation adds link target 'https://example.org/bad', which the source does not have"]),
+    ("Siehe [den Leitfaden][nirgends].", ["link target 'https://example.org/good' is missing from the translation; keep it exactly", BRACKET]),
+], ids=["kept", "inline", "other-reference", "undefined-reference"])
+def test_markup_compares_the_targets_reference_links_resolve_to(msgstr: str, expected: list[str]) -> None:
+    rules = replace(DE, env=_page_env(REFERENCES))
+    found = [message for name, _severity, message in check_message("See [the guide][good].", msgstr, rules) if name == "markup"]
     assert found == expected
 
 
@@ -203,3 +244,36 @@ def test_built_page(fixture: str, expected: str) -> None:
 def test_built_page_hidden_by_the_site_stylesheet() -> None:
     problems = list(built_page((CHECKS / "built-pass.html").read_bytes(), approved_text(APPROVED), "", "aside.disclaimer{visibility: hidden}"))
     assert [p.message for p in problems] == ["the disclaimer is hidden (CSS rule 'aside.disclaimer'): it must be visible on every page"]
+
+
+# --- through pipeline.check, as `locpipe check` runs ----------------------------------------------
+def translated_site(root: Path, pages: dict[str, str], translations: dict[str, str], site_yaml: str = SITE_YAML) -> Path:
+    """A site of ``pages``, extracted and updated, every message translated by
+    ``translations`` (or marked "de: ") and the disclaimer by its approved wording."""
+    make_site(root, pages, site_yaml)
+    pipeline.extract(pipeline.load_site(root))
+    pipeline.update(pipeline.load_site(root), use_memory=False)
+    approved = pipeline.load_site(root).config.disclaimer_approved["de"]
+    for path in (root / "locales/de/LC_MESSAGES").rglob("*.po"):
+        store = catalog.read_catalog(path.read_bytes(), str(path))
+        for unit in catalog.message_units(store):
+            unit.target = approved if unit.getcontext() == "disclaimer" else translations.get(unit.source, f"de: {unit.source}")
+            unit.markfuzzy(False)
+        path.write_bytes(catalog.serialize(store))
+    return root
+
+
+def findings(root: Path) -> list[str]:
+    return [str(finding) for finding in pipeline.check(pipeline.load_site(root), built=False).findings]
+
+
+def test_each_page_resolves_a_reference_link_with_its_own_definitions(tmp_path: Path) -> None:
+    """A translation shared by two pages is checked once per set of link
+    references: on a.md [good] and [bad] lead to the same page, on b.md not."""
+    same = "[good]: https://example.org/good\n[bad]: https://example.org/good"
+    root = translated_site(tmp_path / "s", {"a.md": page("A", "See [the guide][good].", same), "b.md": page("B", "See [the guide][good].", REFERENCES)},
+                           {"See [the guide][good].": "Siehe [den Leitfaden][bad]."})
+    assert findings(root) == [
+        "locales/de/LC_MESSAGES/b.po:22: error [markup]: link target 'https://example.org/good' is missing from the translation; keep it exactly",
+        "locales/de/LC_MESSAGES/b.po:22: error [markup]: the translation adds link target 'https://example.org/bad', which the source does not have",
+    ]

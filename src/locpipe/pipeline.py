@@ -683,7 +683,7 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
                     _built_expectations(site, chosen) if check_built else {})
     with _rare_collections():
         found = _check_pages(job, site.page_paths)
-        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {})
+        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {})
     result = CheckResult()
     add = result.findings.append
     for catalogue in found.values():
@@ -752,13 +752,13 @@ def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueF
             page = parse_page(path, (job.config.root / CONTENT_DIR / path).read_bytes(), job.config.translatable_fields)
         except (LocpipeError, OSError) as exc:
             return found, (path, exc)
-        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo)
+        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo, page.env)
     return found, None
 
 
-def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: dict) -> _CatalogueFindings:
-    """A catalogue's template, its translations in each target locale, and its
-    page as built in each locale."""
+def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: dict, env: dict) -> _CatalogueFindings:
+    """A catalogue's template, its translations in each target locale (``env``:
+    its page's link reference definitions), and its page as built in each locale."""
     root = job.config.root
     found = _CatalogueFindings()
     relative = template_path(slug)
@@ -768,7 +768,7 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
             found.template.append(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
         _release(store)
     for locale in job.targets:
-        _check_translations(job.config, locale, slug, messages, found, memo)
+        _check_translations(job.config, locale, slug, messages, found, memo, env)
     if slug != SITE_CATALOG:
         for locale, expectation in job.built.items():
             found.built[locale] = _check_built_page(root, output_path(locale, slug), locale, expectation)
@@ -787,9 +787,11 @@ def _missing(relative: str, locale: str | None, add) -> None:
     add(Finding(relative, None, locale, "sync", "error", "the catalogue does not exist: run make update"))
 
 
-def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings, memo: dict) -> None:
+def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings,
+                        memo: dict, env: dict) -> None:
     """One catalogue of one locale: in sync, each translation's checks (``memo``
-    holds the problems of translations already checked), what is unfinished."""
+    holds the problems of translations already checked; a text with a bracket
+    is checked again on a page whose link references differ), what is unfinished."""
     relative = catalog_path(locale, slug)
     findings = found.locales[locale] = []
     add = findings.append
@@ -799,11 +801,14 @@ def _check_translations(config: SiteConfig, locale: str, slug: str, messages: li
         return
     for problem in site_checks.sync(messages, store):
         add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
-    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}))
+    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}), env=env)
+    references = env.get("references")
+    targets = tuple(sorted((label, reference["href"]) for label, reference in references.items())) if references else None
     for unit in catalog.message_units(store):
         if catalog.is_translated(unit):
             python_format = unit.hastypecomment("python-format")
-            key = (locale, python_format, unit.source, unit.target)
+            linked = targets if "[" in unit.source or "[" in unit.target else None
+            key = (locale, python_format, linked, unit.source, unit.target)
             problems = memo.get(key)
             if problems is None:
                 problems = memo[key] = list(check_message(unit.source, unit.target, replace(rules, python_format=python_format)))
