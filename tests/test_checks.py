@@ -116,6 +116,10 @@ MESSAGE_CASES = [
     ("whitespace", "Stress", "Stress", []),
     ("doubled-word", "It limits drinks that excite.", "Es begrenzt Getränke, die die Erregung steigern.", []),
     ("doubled-word", "It calms the nerves.", "Es beruhigt beruhigt die Nerven.", ["doubled word 'beruhigt beruhigt'"]),
+    ("doubled-word", "Take them with water.", "Nehmen Sie sie mit Wasser.", []),
+    ("doubled-word", "The one that the body needs.", "Das, das der Körper braucht: das das Gehirn schützt.", []),
+    ("doubled-word", "It calms the nerves.", "Es beruhigt die Die Nerven.", []),  # "die die" is German grammar in any case
+    ("doubled-word", "It calms the nerves.", "Es beruhigt Es es.", ["doubled word 'Es es'"]),
 ]
 
 
@@ -125,6 +129,33 @@ def test_message_check(check: str, msgid: str, msgstr: str, expected: list[str])
     rules = DE if check != "placeholders" else LocaleRules("en", "de", python_format=True)
     found = [message for name, _severity, message in check_message(msgid, msgstr, rules) if name == check]
     assert found == expected
+
+
+@pytest.mark.parametrize(("locale", "msgstr", "expected"), [
+    ("en", "It had had no effect, and that that matters is clear.", []),
+    ("en", "It had no no effect.", ["doubled word 'no no'"]),
+    ("de", "Wenn Sie sie nehmen, helfen Sie ihr ihr Ziel zu erreichen.", []),
+])
+def test_doubled_words_that_the_grammar_allows(locale: str, msgstr: str, expected: list[str]) -> None:
+    found = [message for name, _severity, message in check_message("It had an effect.", msgstr, LocaleRules("fr", locale)) if name == "doubled-word"]
+    assert found == expected
+
+
+NEWLINE_END = "the source and the translation do not both end with a line break (\\n): GNU msgfmt -c rejects the catalogue; end the translation as the source ends"
+NEWLINE_START = "the source and the translation do not both begin with a line break (\\n): GNU msgfmt -c rejects the catalogue; begin the translation as the source begins"
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "expected"), [
+    ("Stress", "Stress\n", [("error", NEWLINE_END)]),
+    ("Stress\n", "Stress", [("error", NEWLINE_END)]),
+    ("\nStress", "Stress", [("error", NEWLINE_START)]),
+    ("Stress", "\nStress\n", [("error", NEWLINE_START), ("error", NEWLINE_END)]),
+    ("Stress\n", "Stress \n", [("warning", "trailing white space differs from the source")]),
+    ("Stress\n", "Stress\n", []),
+    ("Stress", "Stress ", [("warning", "trailing white space differs from the source")]),
+])
+def test_a_line_break_at_one_end_only_is_an_error_as_for_msgfmt(msgid: str, msgstr: str, expected: list[tuple[str, str]]) -> None:
+    assert [(severity, message) for name, severity, message in check_message(msgid, msgstr, DE) if name == "whitespace"] == expected
 
 
 def _page_env(markdown: str) -> dict:

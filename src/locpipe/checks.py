@@ -167,8 +167,10 @@ def placeholders(source: str, translation: str, rules: LocaleRules) -> Iterator[
 # --- warnings ---------------------------------------------------------------
 
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
-# Doubled words that the grammar allows ("…, die die Muskeln …", "that that").
-GRAMMATICAL_DOUBLES = {"de": {"die", "der", "das", "den", "dem"}, "en": {"that", "had"}, "nl": {"die", "dat"}}
+# Doubled words that the grammar allows, compared in lower case: "…, die die
+# Muskeln …", "das das Gehirn schützt", "Nehmen Sie sie", "helft ihr ihr",
+# "it had had", "that that".
+GRAMMATICAL_DOUBLES = {"de": {"die", "der", "das", "den", "dem", "sie", "ihr"}, "en": {"that", "had"}, "nl": {"die", "dat"}}
 LONG_IDENTICAL = 40
 
 
@@ -181,10 +183,18 @@ def identical(source: str, translation: str, rules: LocaleRules) -> Iterator[Pro
 
 @message_check("whitespace")
 def whitespace(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
-    """Leading or trailing white space that the source does not have."""
-    if source[: len(source) - len(source.lstrip())] != translation[: len(translation) - len(translation.lstrip())]:
+    """Leading or trailing white space that the source does not have; a line
+    break at one end of only one of them is an error, as GNU ``msgfmt -c``
+    refuses the catalogue for it."""
+    if source.startswith("\n") != translation.startswith("\n"):
+        yield ERROR, ("the source and the translation do not both begin with a line break (\\n): "
+                      "GNU msgfmt -c rejects the catalogue; begin the translation as the source begins")
+    elif source[: len(source) - len(source.lstrip())] != translation[: len(translation) - len(translation.lstrip())]:
         yield WARNING, "leading white space differs from the source"
-    if source[len(source.rstrip()):] != translation[len(translation.rstrip()):]:
+    if source.endswith("\n") != translation.endswith("\n"):
+        yield ERROR, ("the source and the translation do not both end with a line break (\\n): "
+                      "GNU msgfmt -c rejects the catalogue; end the translation as the source ends")
+    elif source[len(source.rstrip()):] != translation[len(translation.rstrip()):]:
         yield WARNING, "trailing white space differs from the source"
 
 
