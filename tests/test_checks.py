@@ -1,6 +1,7 @@
 """Each check with catalogues or pages that fail it and ones that pass it."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -239,9 +240,13 @@ def test_sync_fails_on_missing_and_stale_messages() -> None:
     ]
 
 
-def test_completeness_counts_untranslated_and_fuzzy_as_unfinished() -> None:
-    catalogue = store('msgid "Stress"\nmsgstr "Stress"\n\n#, fuzzy\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
-    assert [m.msgid for m, _unit in unfinished(MESSAGES, catalogue)] == ["Caffeine"]
+def test_completeness_names_each_untranslated_fuzzy_or_missing_message_at_its_msgstr() -> None:
+    catalogue = store('msgid "Stress"\nmsgstr ""\n\n#, fuzzy\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
+    assert [(p.line, p.message) for p in unfinished([*MESSAGES, Message("Alcohol and too little sleep")], catalogue)] == [
+        (6, '"Stress" is untranslated: translate it'),
+        (10, '"Caffeine" is fuzzy: check the translation and remove the fuzzy flag'),
+        (None, '"Alcohol and too little sleep" is not in the catalogue: run make update, then translate it'),
+    ]
     catalogue = store('msgid "Stress"\nmsgstr "Stress"\n\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
     assert unfinished(MESSAGES, catalogue) == []
 
@@ -308,3 +313,31 @@ def test_each_page_resolves_a_reference_link_with_its_own_definitions(tmp_path: 
         "locales/de/LC_MESSAGES/b.po:22: error [markup]: link target 'https://example.org/good' is missing from the translation; keep it exactly",
         "locales/de/LC_MESSAGES/b.po:22: error [markup]: the translation adds link target 'https://example.org/bad', which the source does not have",
     ]
+
+
+COMPLETENESS_PAGE = page("A", "Stress or anxiety, caffeine and alcohol, and too little sleep.", "Magnesium calms the nerves.", "Drink enough water.")
+
+
+def _half_translated(tmp_path: Path, minimum: int) -> Path:
+    root = translated_site(tmp_path / "s", {"a.md": COMPLETENESS_PAGE}, {"Stress or anxiety, caffeine and alcohol, and too little sleep.": "",
+                                                                          "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven."},
+                           SITE_YAML.replace("min_translated: 100", f"min_translated: {minimum}"))
+    po = root / "locales/de/LC_MESSAGES/a.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Magnesium', '#, fuzzy\nmsgid "Magnesium'), encoding="utf-8")
+    return root
+
+
+def test_under_min_translated_each_unfinished_message_is_an_error_at_its_msgstr(tmp_path: Path) -> None:
+    found = findings(_half_translated(tmp_path, 100))
+    assert found[:2] == [
+        'locales/de/LC_MESSAGES/a.po:22: error [completeness]: "Stress or anxiety, caffeine and alcohol, and too little …" is untranslated: translate it',
+        'locales/de/LC_MESSAGES/a.po:27: error [completeness]: "Magnesium calms the nerves." is fuzzy: check the translation and remove the fuzzy flag',
+    ]
+    assert len(found) == 3 and re.fullmatch(r"site\.yaml:7: error \[completeness\]: 'de' is [\d.]+% translated, under publish\.min_translated \(100%\): "
+                                            r"1 untranslated, 1 fuzzy", found[2]), found
+
+
+def test_over_min_translated_a_catalogue_with_unfinished_messages_is_one_warning(tmp_path: Path) -> None:
+    assert findings(_half_translated(tmp_path, 50)) == [
+        "locales/de/LC_MESSAGES/a.po:22: warning [completeness]: 1 untranslated and 1 fuzzy message(s) are shown in English; "
+        "translate them and clear the fuzzy flags"]

@@ -665,7 +665,7 @@ class _CatalogueFindings:
     template: list[Finding] = field(default_factory=list)
     locales: dict[str, list[Finding]] = field(default_factory=dict)
     counts: dict[str, Counts] = field(default_factory=dict)
-    unfinished: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # file, first unfinished msgstr line
+    unfinished: dict[str, tuple[str, list[site_checks.Problem]]] = field(default_factory=dict)  # file, each unfinished message
     built: dict[str, list[Finding]] = field(default_factory=dict)
 
 
@@ -814,9 +814,8 @@ def _check_translations(config: SiteConfig, locale: str, slug: str, messages: li
                 problems = memo[key] = list(check_message(unit.source, unit.target, replace(rules, python_format=python_format)))
             for name, severity, message in problems:
                 add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
-    if counts.translated < counts.total:  # the counts say how many are untranslated and fuzzy; the finding needs the first line
-        missing = site_checks.unfinished(messages, store)
-        found.unfinished[locale] = (relative, next((catalog.msgstr_line(unit) for _m, unit in missing if unit is not None), None))
+    if counts.translated < counts.total:
+        found.unfinished[locale] = (relative, site_checks.unfinished(messages, store))
     approved = config.disclaimer_approved.get(locale)
     if slug == SITE_CATALOG and approved is not None:
         for problem in site_checks.disclaimer_entry(store, approved):
@@ -833,7 +832,9 @@ def _release(store: Store) -> None:
 
 def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings], result: CheckResult) -> None:
     """A target locale's findings: its catalogues', orphaned catalogues, then
-    its completeness against ``publish.min_translated``."""
+    its completeness against ``publish.min_translated``: under it, each
+    unfinished message is an error; over it, a catalogue with any is one
+    warning, so that a CI log stays readable."""
     config = site.config
     add = result.findings.append
     if config.disclaimer_approved.get(locale) is None:
@@ -851,10 +852,14 @@ def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings]
     result.stats[locale], result.pages[locale] = total, per_page
     below = total.percent < config.min_translated
     for catalogue in found.values():
-        if locale in catalogue.unfinished:
-            relative, first = catalogue.unfinished[locale]
+        if locale not in catalogue.unfinished:
+            continue
+        relative, problems = catalogue.unfinished[locale]
+        if below:
+            result.findings += [Finding(relative, p.line, locale, p.check, p.severity, p.message) for p in problems]
+        else:
             counts = catalogue.counts[locale]
-            add(Finding(relative, first, locale, "completeness", "error" if below else "warning",
+            add(Finding(relative, next((p.line for p in problems if p.line is not None), None), locale, "completeness", "warning",
                         f"{counts.untranslated} untranslated and {counts.fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
     if below:
         add(Finding("site.yaml", config.line_of("publish.min_translated"), locale, "completeness", "error",
