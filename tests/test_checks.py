@@ -1,7 +1,10 @@
 """Each check with catalogues or pages that fail it and ones that pass it."""
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from locpipe import catalog, pipeline
 from locpipe.checks import LocaleRules, check_message
 from locpipe.errors import CatalogError
 from locpipe.markdown import parser
-from locpipe.model import Message
+from locpipe.model import Finding, Message
 from locpipe.site_checks import approved_text, built_page, disclaimer_entry, sync, unfinished
 from sites import SITE_YAML, make_site, page
 
@@ -341,3 +344,64 @@ def test_over_min_translated_a_catalogue_with_unfinished_messages_is_one_warning
     assert findings(_half_translated(tmp_path, 50)) == [
         "locales/de/LC_MESSAGES/a.po:22: warning [completeness]: 1 untranslated and 1 fuzzy message(s) are shown in English; "
         "translate them and clear the fuzzy flags"]
+
+
+# --- fixture catalogues: for each check one that fails it and one that passes -----------------------
+FIXTURE_CHECKS = ("markup", "numbers", "placeholders", "identical", "whitespace", "doubled-word", "completeness", "sync")
+FIXTURE_SITE_YAML = SITE_YAML + "front_matter:\n  translatable: [title, ingredients]\nchecks:\n  unit_equivalents:\n    de: {IU: [I.E.]}\n"
+FIXTURE_BODIES = {"markup": REFERENCES}  # the link reference definitions of the markup fixtures' pages
+
+
+def _units(name: str) -> list[catalog.Unit]:
+    return list(catalog.message_units(catalog.read_catalog((CHECKS / name).read_bytes(), name)))
+
+
+def _fixture_page(msgids: list[str], body: str) -> str:
+    """A page whose messages are ``msgids``, each a front-matter value, so that
+    any text (white space at its ends included) is a message of it."""
+    fields = {"title": msgids[0], "ingredients": msgids[1:]}
+    return "---\n" + "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items()) + "---\n\n" + body
+
+
+@pytest.fixture(scope="module")
+def fixture_findings(tmp_path_factory) -> dict[str, list[Finding]]:
+    """Each ``<check>-pass.po`` and ``<check>-fail.po`` checked by pipeline.check,
+    as ``locpipe check`` checks it: the catalogue of a page whose messages are its
+    msgids (sync-fail.po's page has sync-pass.po's), in one site that
+    completeness-fail.po puts under publish.min_translated. By file name."""
+    pages = {}
+    for check in FIXTURE_CHECKS:
+        for outcome in ("pass", "fail"):
+            content = f"{check}-pass.po" if check == "sync" else f"{check}-{outcome}.po"
+            pages[f"{check}-{outcome}.md"] = _fixture_page([unit.source for unit in _units(content)], FIXTURE_BODIES.get(check, ""))
+    root = translated_site(tmp_path_factory.mktemp("fixtures") / "s", pages, {}, FIXTURE_SITE_YAML)
+    for name in pages:
+        shutil.copy(CHECKS / f"{name[:-3]}.po", root / "locales/de/LC_MESSAGES")
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for finding in pipeline.check(pipeline.load_site(root), built=False).findings:
+        name = finding.file.removeprefix("locales/de/LC_MESSAGES/")
+        found[name].append(replace(finding, file=name))
+    return found
+
+
+@pytest.mark.parametrize("check", FIXTURE_CHECKS)
+def test_fixture_catalogues_fail_and_pass_the_check(check: str, fixture_findings: dict[str, list[Finding]]) -> None:
+    """expected-<check>.txt lists what <check>-fail.po gets, every entry of it at
+    least once (between its first line and its msgstr); <check>-pass.po gets nothing."""
+    assert fixture_findings[f"{check}-pass.po"] == []
+    failed = [finding for finding in fixture_findings[f"{check}-fail.po"] if finding.check == check]
+    assert [str(finding) for finding in failed] == (CHECKS / f"expected-{check}.txt").read_text(encoding="utf-8").splitlines()
+    for unit in _units(f"{check}-fail.po"):
+        assert any(unit.line_number <= (finding.line or 0) <= catalog.msgstr_line(unit) for finding in failed), unit.source
+
+
+MSGFMT_REFUSES = {"placeholders-fail.po", "whitespace-fail.po"}
+
+
+@pytest.mark.parametrize("check", FIXTURE_CHECKS)
+def test_what_gnu_msgfmt_refuses_of_the_fixtures_is_an_error_at_its_line(check: str, fixture_findings: dict[str, list[Finding]]) -> None:
+    for fixture in (f"{check}-pass.po", f"{check}-fail.po"):
+        done = msgfmt_check(CHECKS / fixture)
+        assert (done.returncode != 0) == (fixture in MSGFMT_REFUSES), done.stderr
+        refused = {int(line) for line in re.findall(rf"^{re.escape(str(CHECKS / fixture))}:(\d+): (?!warning)", done.stderr, re.M)}
+        assert refused <= {finding.line for finding in fixture_findings[fixture] if finding.severity == "error"}, done.stderr
