@@ -67,12 +67,14 @@ def inline_structure(text: str, env: dict | None = None) -> InlineStructure:
     for token in parser().parseInline(text, env)[0].children or []:
         if token.type == "text":
             rest = token.content
-            for marker in ("**", "__", "~~", "*"):
-                stray[marker] += rest.count(marker)
-                rest = rest.replace(marker, "")
-            stray["`"] += rest.count("`")
-            stray["_"] += rest.count("_") - len(_INTRAWORD_UNDERSCORE.findall(rest))
-            stray["[]"] += rest.count("[") + rest.count("]")
+            for marker in ("**", "__", "~~", "*", "`"):
+                if marker in rest:
+                    stray[marker] += rest.count(marker)
+                    rest = rest.replace(marker, "")
+            if "_" in rest:
+                stray["_"] += rest.count("_") - len(_INTRAWORD_UNDERSCORE.findall(rest))
+            if "[" in rest or "]" in rest:
+                stray["[]"] += rest.count("[") + rest.count("]")
         elif token.type == "link_open":
             links.append(token.meta.get("source_href") or token.attrGet("href"))
         elif token.type == "image":
@@ -116,16 +118,16 @@ def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Proble
     for name, label in _SPAN_NAMES.items():
         if want.spans[name] != got.spans[name]:
             yield ERROR, f"the source has {want.spans[name]} {label} span(s), the translation {got.spans[name]}: check the markers are balanced"
-    for marker in ("**", "__", "~~", "*", "`", "_"):
-        if got.stray[marker] > want.stray[marker]:
-            yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
-    if got.stray["[]"] > want.stray["[]"]:
-        yield ERROR, "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket"
-    if len(_BLANK_LINE.findall(translation)) > len(_BLANK_LINE.findall(source)):
+    if got.stray:
+        for marker in ("**", "__", "~~", "*", "`", "_"):
+            if got.stray[marker] > want.stray[marker]:
+                yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
+        if got.stray["[]"] > want.stray["[]"]:
+            yield ERROR, "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket"
+    if "\n" in translation and len(_BLANK_LINE.findall(translation)) > len(_BLANK_LINE.findall(source)):
         yield ERROR, "the translation has a blank line, which the source does not have: a message is one paragraph; join the lines"
-    starts = _line_starts(translation)
-    if starts:
-        for kind, marker in starts - _line_starts(source):
+    if _LINE_START.search(translation):
+        for kind, marker in _line_starts(translation) - _line_starts(source):
             yield ERROR, (f"a line of the translation starts with '{marker}', {_LINE_KINDS[kind]} in Markdown, "
                           "which the source does not have: it shows on the page as written; remove it")
     if got.html:

@@ -1,5 +1,5 @@
-"""Quantities in a message (numbers, ranges, their dose units, and identifiers
-such as B12), read with each locale's own conventions through Babel: en 2,000 =
+"""Quantities in a message (numbers, ranges, their dose units, and names such
+as B12), read with each locale's own conventions through Babel: en 2,000 =
 de 2.000, en 2.5 = de 2,5, en 300–400 mg = de 300 bis 400 mg."""
 from __future__ import annotations
 
@@ -47,9 +47,13 @@ _SIGN = r"(?:(?<![\w.,])[-−–](?=\d))?"
 # Thousands grouped by a no-break or narrow no-break space, or by a plain space
 # from five digits on (10 000), so that "1 500 mg tablet" stays 1 and 500 mg.
 _SPACED = r"(?:\d{1,3}(?:[\u00a0\u202f]\d{3}(?!\d))+|\d{2,3}(?: \d{3}(?!\d))+|\d(?: \d{3}(?!\d)){2,})(?:[.,]\d+)?"
-_NUMBER = rf"{_SIGN}(?<![\w.,])(?:{_SPACED}|\d+(?:[.,']\d+)*)"
-# A letter followed by a digit: a name (B12, D3, CoQ10, HbA1c), kept verbatim.
-_IDENTIFIER = r"(?<!\w)[^\W\d_]+\d\w*"
+# The lookahead first: most positions of a text fail on it at once.
+_NUMBER = rf"(?=[-−–\d]){_SIGN}(?<![\w.,])(?:{_SPACED}|\d+(?:[.,']\d+)*)"
+# A letter followed by a digit starts a name (B12, D3, CoQ10, HbA1c), kept
+# verbatim. Names are found by that digit, which is quick to search for.
+_NAME_DIGIT = re.compile(r"\d(?<=[^\W\d_]\d)")
+_NAME = re.compile(r"(?<!\w)[^\W\d_]+\d\w*")
+_LETTER = re.compile(r"[^\W\d_]")
 # Link targets, autolinks and code spans hold no quantities of the text.
 _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>]*>|`[^`]*`", re.I)
 _DIGIT = re.compile(r"\d")
@@ -58,37 +62,31 @@ _DIGIT = re.compile(r"\d")
 @dataclass(frozen=True, slots=True)
 class Quantity:
     text: str  # as written, for messages
-    items: tuple[tuple, ...]  # (value, unit) per number, a range's unit at both ends; an identifier is (its text, None)
+    items: tuple[tuple, ...]  # (value, unit) per number, a range's unit at both ends; a name is (its text, None)
     numbers: tuple[tuple[int, int], ...] = ()  # where each number is in ``text``
 
 
-def _words(locale: str) -> Words:
-    return LOCALE_WORDS.get(re.split("[-_]", locale)[0], Words())
-
-
 def _either(names) -> str:
-    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    """An alternation, longest first so that no name is read as a prefix of another."""
+    return "|".join(re.escape(name) for name in sorted(names, key=lambda name: (-len(name), name)))
 
 
 @lru_cache(maxsize=None)
-def _quantity_pattern(words: Words, aliases: frozenset[str]) -> re.Pattern:
-    """An identifier, or a number or range with its units in the locale's words
-    and unit aliases: made once per locale, not once per message."""
+def _quantity_pattern(locale: str, aliases: frozenset[str]) -> tuple[re.Pattern, tuple[re.Pattern, ...]]:
+    """A number or range with its units, in the locale's words and unit aliases,
+    and for each "between … and" pair what must come before a range that "and"
+    joins: made once per locale, not once per message."""
+    words = LOCALE_WORDS.get(re.split("[-_]", locale)[0], Words())
     units, per = _either(set(DOSE_UNITS) | aliases), _either(PER_UNITS)
     per_word = rf"/|\s+(?i:{_either(words.per)})\s+" if words.per else "/"
 
     def unit(n: int) -> str:
-        return rf"(?:{_JOIN}(?P<unit{n}>{units})(?!\w)(?:(?:{per_word})(?P<per{n}>{per})(?!\w))?)?"
+        return rf"(?P<tail{n}>(?:{_JOIN}(?P<unit{n}>{units})(?!\w)(?:(?:{per_word})(?P<per{n}>{per})(?!\w))?)?)"
 
-    # "between" opens a range only "and" may close: a conditional group per pair.
-    openers = [rf"(?P<open{i}>(?i:{re.escape(first)})\s+)" for i, (first, _) in enumerate(words.between)]
     connectors = [rf"{_SPACE}[–—-]{_SPACE}"] + [rf"\s+(?i:{re.escape(word)})\s+" for word in words.to]
-    connectors += [rf"(?(open{i})\s+(?i:{re.escape(last)})\s+|(?!))" for i, (_, last) in enumerate(words.between)]
-    opener = rf"(?<!\w)(?:{'|'.join(openers)})?" if openers else ""
-    return re.compile(
-        rf"(?P<id>{_IDENTIFIER})|{opener}(?P<first>{_NUMBER}){unit(1)}"
-        rf"(?:(?:{'|'.join(connectors)})(?P<second>{_NUMBER}){unit(2)})?"
-    )
+    connectors += [rf"(?P<close{i}>\s+(?i:{re.escape(last)})\s+)" for i, (_, last) in enumerate(words.between)]
+    pattern = re.compile(rf"(?P<first>{_NUMBER}){unit(1)}(?:(?:{'|'.join(connectors)})(?P<second>{_NUMBER}){unit(2)})?")
+    return pattern, tuple(re.compile(rf"(?<!\w)(?i:{re.escape(first)})\s+\Z") for first, _ in words.between)
 
 
 @lru_cache(maxsize=4096)
@@ -105,25 +103,53 @@ def parse_number(token: str, locale: str) -> tuple[Decimal, ...]:
 
 
 def quantities(text: str, locale: str, unit_aliases: dict[str, list[str]] | None = None) -> list[Quantity]:
-    """Every quantity and identifier of ``text``; ``unit_aliases`` maps a unit to
-    how the locale may write it (de: IU → I.E.)."""
+    """Every quantity and name of ``text``, in order; ``unit_aliases`` maps a
+    unit to how the locale may write it (de: IU → I.E.)."""
     if not _DIGIT.search(text):
         return []
     reverse = {alias: unit for unit, names in (unit_aliases or {}).items() for alias in names}
-    found = []
-    for match in _quantity_pattern(_words(locale), frozenset(reverse)).finditer(_NOT_TEXT.sub(" ", text)):
-        if match.group("id"):
-            found.append(Quantity(match.group("id"), ((match.group("id"), None),)))
-            continue
-        start = match.start("first")
-        ends = [(1, "first")] + ([(2, "second")] if match.group("second") else [])
+    pattern, openers = _quantity_pattern(locale, frozenset(reverse))
+    prose = _NOT_TEXT.sub(" ", text)
+    found = _names(prose)
+    position = 0
+    while (match := pattern.search(prose, position)) is not None:
+        start = match.start()
+        ranged = match.group("second") is not None and _opened(match, openers, prose)
+        ends = [(1, "first"), (2, "second")] if ranged else [(1, "first")]
         units = [_unit(match, n, reverse) for n, _ in ends]
         units[0] = units[0] or units[-1]  # 5–10 %: the unit written once after a range is both ends'
         items = tuple((value, unit) for (_, name), unit in zip(ends, units) for value in parse_number(match.group(name), locale))
-        text_of = match.group(0)[start - match.start():]
+        position = match.end() if ranged else match.end("tail1")
         spans = tuple((match.start(name) - start, match.end(name) - start) for _, name in ends)
-        found.append(Quantity(text_of.strip(), items, spans))
+        found.append((start, Quantity(prose[start:position].strip(), items, spans)))
+    if len(found) > 1:
+        found.sort(key=lambda pair: pair[0])
+    return [quantity for _, quantity in found]
+
+
+def _names(prose: str) -> list[tuple[int, Quantity]]:
+    """The names (B12, CoQ10) of ``prose`` with where each starts."""
+    found: list[tuple[int, Quantity]] = []
+    end = 0
+    for digit in _NAME_DIGIT.finditer(prose):
+        start = digit.start()
+        if start < end:  # a digit inside the last name: CYP2D6
+            continue
+        while start and _LETTER.match(prose, start - 1):
+            start -= 1
+        name = _NAME.match(prose, start)
+        if name is not None:
+            found.append((start, Quantity(name.group(), ((name.group(), None),))))
+            end = name.end()
     return found
+
+
+def _opened(match: re.Match, openers: tuple[re.Pattern, ...], prose: str) -> bool:
+    """A range joined by "and" is one only after "between"."""
+    for n, opener in enumerate(openers):
+        if match.group(f"close{n}") is not None:
+            return opener.search(prose, 0, match.start()) is not None
+    return True
 
 
 def _unit(match: re.Match, n: int, reverse: dict[str, str]) -> str | None:
@@ -142,8 +168,11 @@ def compare(source: str, translation: str, source_locale: str, target_locale: st
     kept, in any order and whichever way the locale writes its ranges."""
     expected = quantities(source, source_locale)
     actual = quantities(translation, target_locale, unit_aliases)
-    want = Counter(item for quantity in expected for item in quantity.items)
-    got = Counter(item for quantity in actual for item in quantity.items)
+    want_items = [item for quantity in expected for item in quantity.items]
+    got_items = [item for quantity in actual for item in quantity.items]
+    if want_items == got_items:  # the common case, cheaper than counting
+        return []
+    want, got = Counter(want_items), Counter(got_items)
     if want == got:
         return []
     lost, new = _holding(expected, want - got), _holding(actual, got - want)
