@@ -63,6 +63,7 @@ MESSAGE_CASES = [
     ("markup", "Stress or anxiety", "Stress\n\n- Angst", [BLANK_LINE, LINE_START.format("-", "a list item")]),
     ("markup", "Stress or\nanxiety", "Stress oder\nAngst", []),
     ("markup", "January 1 is a holiday.", "1. Januar ist ein Feiertag.", []),
+    ("markup", "Over 140 mmHg is high.", "> 140 mmHg ist hoch.", []),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 mg täglich)", []),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 30–400 mg täglich)", ['"300–400 mg" became "30–400 mg"']),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 g täglich)", ['"300–400 mg" became "300–400 g"']),

@@ -89,9 +89,10 @@ def inline_structure(text: str, env: dict | None = None) -> InlineStructure:
 
 
 # A message is inline text inside one block of the page: a line that Markdown
-# would start a block with shows its marker as written. "1." is left alone:
-# German writes dates and ordinals so ("1. Januar").
-_LINE_START = re.compile(r"^ {0,3}(?:(?P<heading>#{1,6})(?=\s|$)|(?P<list>[-*+])(?=\s)|(?P<quote>>))", re.M)
+# would start a block with shows its marker as written. Left alone: "1.", as
+# German writes dates and ordinals so ("1. Januar"), and ">" before a number,
+# a comparison ("> 140 mmHg").
+_LINE_START = re.compile(r"^ {0,3}(?:(?P<heading>#{1,6})(?=\s|$)|(?P<list>[-*+])(?=\s)|(?P<quote>>)(?![\s>]*[\d=<]))", re.M)
 _LINE_KINDS = {"heading": "a heading", "list": "a list item", "quote": "a quote"}
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
