@@ -1,7 +1,11 @@
 """Each check with catalogues or pages that fail it and ones that pass it."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
+from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,10 +14,15 @@ from conftest import FIXTURES, copy_site, msgfmt_check
 from locpipe import catalog, pipeline
 from locpipe.checks import LocaleRules, check_message
 from locpipe.errors import CatalogError
-from locpipe.model import Message
+from locpipe.markdown import parser
+from locpipe.model import Finding, Message
 from locpipe.site_checks import approved_text, built_page, disclaimer_entry, sync, unfinished
+from sites import SITE_YAML, make_site, page
 
 DE = LocaleRules("en", "de", {"IU": ["I.E."]})
+BRACKET = "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket"
+LINE_START = "a line of the translation starts with '{}', {} in Markdown, which the source does not have: it shows on the page as written; remove it"
+BLANK_LINE = "the translation has a blank line, which the source does not have: a message is one paragraph; join the lines"
 CHECKS = FIXTURES / "check"
 
 
@@ -41,11 +50,61 @@ MESSAGE_CASES = [
       "character reference '&gt;' in the translation: write the character itself"]),
     ("markup", "Hello.", 'Hallo <img src=x onerror="alert(1)">.',
      ["raw HTML '<img src=x onerror=\"alert(1)\">' in the translation: translations must not carry markup"]),
+    # Markdown left unbalanced: it reaches the page as the markers themselves
+    ("markup", "Stress or anxiety", "`Stress oder Angst", ["'`' without its partner in the translation: close the span or remove the marker"]),
+    ("markup", "Stress or anxiety", "_Stress oder Angst", ["'_' without its partner in the translation: close the span or remove the marker"]),
+    ("markup", "names like snake_case", "Namen wie snake_case", []),
+    ("markup", "Stress or anxiety", "[Stress oder Angst", [BRACKET]),
+    ("markup", "Stress or anxiety", "[Stress](oder Angst", [BRACKET]),
+    ("markup", "See reference [1].", "Siehe Quelle [1].", []),
+    ("markup", "Stress or anxiety", "# Stress oder Angst", [LINE_START.format("#", "a heading")]),
+    ("markup", "Stress or anxiety", "> Stress oder Angst", [LINE_START.format(">", "a quote")]),
+    ("markup", "Stress or\nanxiety", "Stress oder\n- Angst", [LINE_START.format("-", "a list item")]),
+    ("markup", "Stress or anxiety", "Stress\n\n- Angst", [BLANK_LINE, LINE_START.format("-", "a list item")]),
+    ("markup", "Stress or\nanxiety", "Stress oder\nAngst", []),
+    ("markup", "January 1 is a holiday.", "1. Januar ist ein Feiertag.", []),
+    ("markup", "Over 140 mmHg is high.", "> 140 mmHg ist hoch.", []),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 mg täglich)", []),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 30–400 mg täglich)", ['"300–400 mg" became "30–400 mg"']),
     ("numbers", "Magnesium citrate (e.g. 300–400 mg daily)", "Magnesiumcitrat (z. B. 300–400 g täglich)", ['"300–400 mg" became "300–400 g"']),
     ("numbers", "Potassium: 2,000–3,000 mg/day", "Kalium: 2.000–3.000 mg/Tag", []),
-    ("numbers", "Potassium: 2,000–3,000 mg/day", "Kalium: 2,000–3,000 mg/Tag", ['"2,000–3,000 mg" became "2,000–3,000 mg"']),
+    ("numbers", "Potassium: 2,000–3,000 mg/day", "Kalium: 2,000–3,000 mg/Tag", ['"2,000–3,000 mg" reads as 2–3 mg in de; write "2.000–3.000 mg"']),
+    ("numbers", "up to 2,000 mg", "bis zu 2,000 mg", ['"2,000 mg" reads as 2 mg in de; write "2.000 mg"']),
+    ("numbers", "a dose of 2.5 mg", "eine Dosis von 2.5 mg", ['"2.5 mg" is not a number in de notation; write "2,5 mg"']),
+    # letter+digit identifiers are kept verbatim
+    ("numbers", "Vitamin B6", "Vitamin B12", ['"B6" became "B12"']),
+    ("numbers", "Vitamin D3 daily", "Vitamin D2 täglich", ['"D3" became "D2"']),
+    ("numbers", "Coenzyme Q10 and HbA1c", "Coenzym Q10 und HbA1c", []),
+    ("numbers", "omega-3 fatty acids, type 2 diabetes", "Omega-3-Fettsäuren, Typ-2-Diabetes", []),
+    # compound units: the second part is one only if it is itself a unit (mg/Tag is mg per day)
+    ("numbers", "5 mg/kg body weight", "5 mg/g Körpergewicht", ['"5 mg/kg" became "5 mg/g"']),
+    ("numbers", "5 mg/kg body weight", "5 mg Körpergewicht", ['"5 mg/kg" became "5 mg"']),
+    ("numbers", "under 20 µg/dl", "unter 20 µg/dL", []),
+    ("numbers", "5.5 mmol/l", "5,5 mmol/L", []),
+    ("numbers", "5 mg per kg body weight", "5 mg/kg Körpergewicht", []),
+    ("numbers", "5 mg/kg", "5 mg pro kg", []),
+    # a sign is kept; a hyphen in a range or a word is not a sign
+    ("numbers", "Store at -5 °C.", "Bei 5 °C lagern.", ['"-5 °C" became "5 °C"']),
+    ("numbers", "Store at -5 °C.", "Bei −5 °C lagern.", []),
+    ("numbers", "Store at -5 °C.", "Bei –5 °C lagern.", []),
+    ("numbers", "Take 5-10 mg.", "Nimm 5–10 mg.", []),
+    ("numbers", "Store at 5 °C.", "Bei 5 °F lagern.", ['"5 °C" became "5 °F"']),
+    # the locale's own range words, and a range's unit written once or on both ends
+    ("numbers", "300–400 mg daily", "täglich 300 bis 400 mg", []),
+    ("numbers", "300–400 mg daily", "täglich zwischen 300 und 400 mg", []),
+    ("numbers", "between 300 and 400 mg daily", "täglich 300–400 mg", []),
+    ("numbers", "300 to 400 mg daily", "täglich 300 mg bis 400 mg", []),
+    ("numbers", "increase from 5 to 10 mg", "von 5 auf 10 mg steigern", []),
+    ("numbers", "300–400 mg daily", "täglich 300 und 400 mg", ['"300–400 mg" became "300"']),
+    ("numbers", "5–10% of adults", "5 % bis 10 % der Erwachsenen", []),
+    ("numbers", "5%–10% of adults", "5–10 % der Erwachsenen", []),
+    ("numbers", "5–10% of adults", "5–10 mg der Erwachsenen", ['"5–10%" became "5–10 mg"']),
+    # digits grouped by a space, a no-break space or a narrow no-break space
+    ("numbers", "10,000 IU", "10 000 I.E.", []),
+    ("numbers", "10,000 IU", "10\u00a0000 I.E.", []),
+    ("numbers", "1,000,000 cells", "1\u202f000\u202f000 Zellen", []),
+    ("numbers", "10,000 IU", "10 500 I.E.", ['"10,000 IU" became "10 500 I.E."']),
+    ("numbers", "Take 1 500 mg tablet.", "Nimm 1 Tablette mit 500 mg.", []),
     ("numbers", "Vitamin D: 800–2,000 IU/day", "Vitamin D: 800–2.000 I.E./Tag", []),
     ("numbers", "70% of patients", "70 % der Patienten", []),
     ("numbers", "a dose of 2.5 mg", "eine Dosis von 2,5 mg", []),
@@ -62,6 +121,10 @@ MESSAGE_CASES = [
     ("whitespace", "Stress", "Stress", []),
     ("doubled-word", "It limits drinks that excite.", "Es begrenzt Getränke, die die Erregung steigern.", []),
     ("doubled-word", "It calms the nerves.", "Es beruhigt beruhigt die Nerven.", ["doubled word 'beruhigt beruhigt'"]),
+    ("doubled-word", "Take them with water.", "Nehmen Sie sie mit Wasser.", []),
+    ("doubled-word", "The one that the body needs.", "Das, das der Körper braucht: das das Gehirn schützt.", []),
+    ("doubled-word", "It calms the nerves.", "Es beruhigt die Die Nerven.", []),  # "die die" is German grammar in any case
+    ("doubled-word", "It calms the nerves.", "Es beruhigt Es es.", ["doubled word 'Es es'"]),
 ]
 
 
@@ -70,6 +133,55 @@ MESSAGE_CASES = [
 def test_message_check(check: str, msgid: str, msgstr: str, expected: list[str]) -> None:
     rules = DE if check != "placeholders" else LocaleRules("en", "de", python_format=True)
     found = [message for name, _severity, message in check_message(msgid, msgstr, rules) if name == check]
+    assert found == expected
+
+
+@pytest.mark.parametrize(("locale", "msgstr", "expected"), [
+    ("en", "It had had no effect, and that that matters is clear.", []),
+    ("en", "It had no no effect.", ["doubled word 'no no'"]),
+    ("de", "Wenn Sie sie nehmen, helfen Sie ihr ihr Ziel zu erreichen.", []),
+])
+def test_doubled_words_that_the_grammar_allows(locale: str, msgstr: str, expected: list[str]) -> None:
+    found = [message for name, _severity, message in check_message("It had an effect.", msgstr, LocaleRules("fr", locale)) if name == "doubled-word"]
+    assert found == expected
+
+
+NEWLINE_END = "the source and the translation do not both end with a line break (\\n): GNU msgfmt -c rejects the catalogue; end the translation as the source ends"
+NEWLINE_START = "the source and the translation do not both begin with a line break (\\n): GNU msgfmt -c rejects the catalogue; begin the translation as the source begins"
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "expected"), [
+    ("Stress", "Stress\n", [("error", NEWLINE_END)]),
+    ("Stress\n", "Stress", [("error", NEWLINE_END)]),
+    ("\nStress", "Stress", [("error", NEWLINE_START)]),
+    ("Stress", "\nStress\n", [("error", NEWLINE_START), ("error", NEWLINE_END)]),
+    ("Stress\n", "Stress \n", [("warning", "trailing white space differs from the source")]),
+    ("Stress\n", "Stress\n", []),
+    ("Stress", "Stress ", [("warning", "trailing white space differs from the source")]),
+])
+def test_a_line_break_at_one_end_only_is_an_error_as_for_msgfmt(msgid: str, msgstr: str, expected: list[tuple[str, str]]) -> None:
+    assert [(severity, message) for name, severity, message in check_message(msgid, msgstr, DE) if name == "whitespace"] == expected
+
+
+def _page_env(markdown: str) -> dict:
+    env: dict = {}
+    parser().parse(markdown, env)
+    return env
+
+
+REFERENCES = "[good]: https://example.org/good\n[bad]: https://example.org/bad\n"
+
+
+@pytest.mark.parametrize(("msgstr", "expected"), [
+    ("Siehe [den Leitfaden][good].", []),
+    ("Siehe [den Leitfaden](https://example.org/good).", []),  # the same target, written inline
+    ("Siehe [den Leitfaden][bad].", ["link target 'https://example.org/good' is missing from the translation; keep it exactly",
+                                     "the translation adds link target 'https://example.org/bad', which the source does not have"]),
+    ("Siehe [den Leitfaden][nirgends].", ["link target 'https://example.org/good' is missing from the translation; keep it exactly", BRACKET]),
+], ids=["kept", "inline", "other-reference", "undefined-reference"])
+def test_markup_compares_the_targets_reference_links_resolve_to(msgstr: str, expected: list[str]) -> None:
+    rules = replace(DE, env=_page_env(REFERENCES))
+    found = [message for name, _severity, message in check_message("See [the guide][good].", msgstr, rules) if name == "markup"]
     assert found == expected
 
 
@@ -132,9 +244,13 @@ def test_sync_fails_on_missing_and_stale_messages() -> None:
     ]
 
 
-def test_completeness_counts_untranslated_and_fuzzy_as_unfinished() -> None:
-    catalogue = store('msgid "Stress"\nmsgstr "Stress"\n\n#, fuzzy\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
-    assert [m.msgid for m, _unit in unfinished(MESSAGES, catalogue)] == ["Caffeine"]
+def test_completeness_names_each_untranslated_fuzzy_or_missing_message_at_its_msgstr() -> None:
+    catalogue = store('msgid "Stress"\nmsgstr ""\n\n#, fuzzy\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
+    assert [(p.line, p.message) for p in unfinished([*MESSAGES, Message("Alcohol and too little sleep")], catalogue)] == [
+        (6, '"Stress" is untranslated: translate it'),
+        (10, '"Caffeine" is fuzzy: check the translation and remove the fuzzy flag'),
+        (None, '"Alcohol and too little sleep" is not in the catalogue: run make update, then translate it'),
+    ]
     catalogue = store('msgid "Stress"\nmsgstr "Stress"\n\nmsgid "Caffeine"\nmsgstr "Koffein"\n')
     assert unfinished(MESSAGES, catalogue) == []
 
@@ -275,3 +391,123 @@ def test_built_pages_are_checked_by_locale_folder_unless_asked(built_site: Path)
     shutil.rmtree(built_site / "build/de")
     assert built_findings(built_site, None) == []  # build/ holds only screenshots, the language picker, ...
     assert len(built_findings(built_site, True)) == 2 * len(pipeline.load_site(built_site).page_paths) + 2
+# --- through pipeline.check, as `locpipe check` runs ----------------------------------------------
+def translated_site(root: Path, pages: dict[str, str], translations: dict[str, str], site_yaml: str = SITE_YAML) -> Path:
+    """A site of ``pages``, extracted and updated, every message translated by
+    ``translations`` (or marked "de: ") and the disclaimer by its approved wording."""
+    make_site(root, pages, site_yaml)
+    pipeline.extract(pipeline.load_site(root))
+    pipeline.update(pipeline.load_site(root), use_memory=False)
+    approved = pipeline.load_site(root).config.disclaimer_approved["de"]
+    for path in (root / "locales/de/LC_MESSAGES").rglob("*.po"):
+        store = catalog.read_catalog(path.read_bytes(), str(path))
+        for unit in catalog.message_units(store):
+            unit.target = approved if unit.getcontext() == "disclaimer" else translations.get(unit.source, f"de: {unit.source}")
+            unit.markfuzzy(False)
+        path.write_bytes(catalog.serialize(store))
+    return root
+
+
+def findings(root: Path) -> list[str]:
+    return [str(finding) for finding in pipeline.check(pipeline.load_site(root), built=False).findings]
+
+
+def test_each_page_resolves_a_reference_link_with_its_own_definitions(tmp_path: Path) -> None:
+    """A translation shared by two pages is checked once per set of link
+    references: on a.md [good] and [bad] lead to the same page, on b.md not."""
+    same = "[good]: https://example.org/good\n[bad]: https://example.org/good"
+    root = translated_site(tmp_path / "s", {"a.md": page("A", "See [the guide][good].", same), "b.md": page("B", "See [the guide][good].", REFERENCES)},
+                           {"See [the guide][good].": "Siehe [den Leitfaden][bad]."})
+    assert findings(root) == [
+        "locales/de/LC_MESSAGES/b.po:22: error [markup]: link target 'https://example.org/good' is missing from the translation; keep it exactly",
+        "locales/de/LC_MESSAGES/b.po:22: error [markup]: the translation adds link target 'https://example.org/bad', which the source does not have",
+    ]
+
+
+COMPLETENESS_PAGE = page("A", "Stress or anxiety, caffeine and alcohol, and too little sleep.", "Magnesium calms the nerves.", "Drink enough water.")
+
+
+def _half_translated(tmp_path: Path, minimum: int) -> Path:
+    root = translated_site(tmp_path / "s", {"a.md": COMPLETENESS_PAGE}, {"Stress or anxiety, caffeine and alcohol, and too little sleep.": "",
+                                                                          "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven."},
+                           SITE_YAML.replace("min_translated: 100", f"min_translated: {minimum}"))
+    po = root / "locales/de/LC_MESSAGES/a.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Magnesium', '#, fuzzy\nmsgid "Magnesium'), encoding="utf-8")
+    return root
+
+
+def test_under_min_translated_each_unfinished_message_is_an_error_at_its_msgstr(tmp_path: Path) -> None:
+    found = findings(_half_translated(tmp_path, 100))
+    assert found[:2] == [
+        'locales/de/LC_MESSAGES/a.po:22: error [completeness]: "Stress or anxiety, caffeine and alcohol, and too little …" is untranslated: translate it',
+        'locales/de/LC_MESSAGES/a.po:27: error [completeness]: "Magnesium calms the nerves." is fuzzy: check the translation and remove the fuzzy flag',
+    ]
+    assert len(found) == 3 and re.fullmatch(r"site\.yaml:7: error \[completeness\]: 'de' is [\d.]+% translated, under publish\.min_translated \(100%\): "
+                                            r"1 untranslated, 1 fuzzy", found[2]), found
+
+
+def test_over_min_translated_a_catalogue_with_unfinished_messages_is_one_warning(tmp_path: Path) -> None:
+    assert findings(_half_translated(tmp_path, 50)) == [
+        "locales/de/LC_MESSAGES/a.po:22: warning [completeness]: 1 untranslated and 1 fuzzy message(s) are shown in English; "
+        "translate them and clear the fuzzy flags"]
+
+
+# --- fixture catalogues: for each check one that fails it and one that passes -----------------------
+FIXTURE_CHECKS = ("markup", "numbers", "placeholders", "identical", "whitespace", "doubled-word", "completeness", "sync")
+FIXTURE_SITE_YAML = SITE_YAML + "front_matter:\n  translatable: [title, ingredients]\nchecks:\n  unit_equivalents:\n    de: {IU: [I.E.]}\n"
+FIXTURE_BODIES = {"markup": REFERENCES}  # the link reference definitions of the markup fixtures' pages
+
+
+def _units(name: str) -> list[catalog.Unit]:
+    return list(catalog.message_units(catalog.read_catalog((CHECKS / name).read_bytes(), name)))
+
+
+def _fixture_page(msgids: list[str], body: str) -> str:
+    """A page whose messages are ``msgids``, each a front-matter value, so that
+    any text (white space at its ends included) is a message of it."""
+    fields = {"title": msgids[0], "ingredients": msgids[1:]}
+    return "---\n" + "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in fields.items()) + "---\n\n" + body
+
+
+@pytest.fixture(scope="module")
+def fixture_findings(tmp_path_factory) -> dict[str, list[Finding]]:
+    """Each ``<check>-pass.po`` and ``<check>-fail.po`` checked by pipeline.check,
+    as ``locpipe check`` checks it: the catalogue of a page whose messages are its
+    msgids (sync-fail.po's page has sync-pass.po's), in one site that
+    completeness-fail.po puts under publish.min_translated. By file name."""
+    pages = {}
+    for check in FIXTURE_CHECKS:
+        for outcome in ("pass", "fail"):
+            content = f"{check}-pass.po" if check == "sync" else f"{check}-{outcome}.po"
+            pages[f"{check}-{outcome}.md"] = _fixture_page([unit.source for unit in _units(content)], FIXTURE_BODIES.get(check, ""))
+    root = translated_site(tmp_path_factory.mktemp("fixtures") / "s", pages, {}, FIXTURE_SITE_YAML)
+    for name in pages:
+        shutil.copy(CHECKS / f"{name[:-3]}.po", root / "locales/de/LC_MESSAGES")
+    found: dict[str, list[Finding]] = defaultdict(list)
+    for finding in pipeline.check(pipeline.load_site(root), built=False).findings:
+        name = finding.file.removeprefix("locales/de/LC_MESSAGES/")
+        found[name].append(replace(finding, file=name))
+    return found
+
+
+@pytest.mark.parametrize("check", FIXTURE_CHECKS)
+def test_fixture_catalogues_fail_and_pass_the_check(check: str, fixture_findings: dict[str, list[Finding]]) -> None:
+    """expected-<check>.txt lists what <check>-fail.po gets, every entry of it at
+    least once (between its first line and its msgstr); <check>-pass.po gets nothing."""
+    assert fixture_findings[f"{check}-pass.po"] == []
+    failed = [finding for finding in fixture_findings[f"{check}-fail.po"] if finding.check == check]
+    assert [str(finding) for finding in failed] == (CHECKS / f"expected-{check}.txt").read_text(encoding="utf-8").splitlines()
+    for unit in _units(f"{check}-fail.po"):
+        assert any(unit.line_number <= (finding.line or 0) <= catalog.msgstr_line(unit) for finding in failed), unit.source
+
+
+MSGFMT_REFUSES = {"placeholders-fail.po", "whitespace-fail.po"}
+
+
+@pytest.mark.parametrize("check", FIXTURE_CHECKS)
+def test_what_gnu_msgfmt_refuses_of_the_fixtures_is_an_error_at_its_line(check: str, fixture_findings: dict[str, list[Finding]]) -> None:
+    for fixture in (f"{check}-pass.po", f"{check}-fail.po"):
+        done = msgfmt_check(CHECKS / fixture)
+        assert (done.returncode != 0) == (fixture in MSGFMT_REFUSES), done.stderr
+        refused = {int(line) for line in re.findall(rf"^{re.escape(str(CHECKS / fixture))}:(\d+): (?!warning)", done.stderr, re.M)}
+        assert refused <= {finding.line for finding in fixture_findings[fixture] if finding.severity == "error"}, done.stderr

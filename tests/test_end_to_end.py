@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_site, msgcat_output, msgfmt_check, tree_bytes
+from conftest import copy_site, msgcat_output, msgfmt_check, tree_bytes
 from locpipe import pipeline, report
 from locpipe.cli import main
 from locpipe.model import Finding

@@ -4,7 +4,6 @@ doubles the work (no quadratic step)."""
 from __future__ import annotations
 
 import os
-import os
 import re
 import shutil
 import sys

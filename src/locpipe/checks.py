@@ -24,6 +24,7 @@ class LocaleRules:
     locale: str
     unit_aliases: dict[str, list[str]] = field(default_factory=dict)
     python_format: bool = False
+    env: dict = field(default_factory=dict)  # the page's markdown-it env: its link reference definitions
 
 
 MessageCheck = Callable[[str, str, LocaleRules], Iterator[Problem]]
@@ -54,16 +55,26 @@ class InlineStructure:
     stray: Counter  # delimiters left as text: an unclosed "**" renders as two asterisks
 
 
-def inline_structure(text: str) -> InlineStructure:
+_INTRAWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])_(?=[^\W_])")  # snake_case: never emphasis
+
+
+def inline_structure(text: str, env: dict | None = None) -> InlineStructure:
+    """What the text is as inline Markdown; ``env`` holds the page's link
+    reference definitions, so that ``[text][label]`` is the link it is on the page."""
     links, images, code, html = [], [], [], []
     spans: Counter = Counter()
     stray: Counter = Counter()
-    for token in parser().parseInline(text)[0].children or []:
+    for token in parser().parseInline(text, env)[0].children or []:
         if token.type == "text":
             rest = token.content
-            for marker in ("**", "__", "~~", "*"):
-                stray[marker] += rest.count(marker)
-                rest = rest.replace(marker, "")
+            for marker in ("**", "__", "~~", "*", "`"):
+                if marker in rest:
+                    stray[marker] += rest.count(marker)
+                    rest = rest.replace(marker, "")
+            if "_" in rest:
+                stray["_"] += rest.count("_") - len(_INTRAWORD_UNDERSCORE.findall(rest))
+            if "[" in rest or "]" in rest:
+                stray["[]"] += rest.count("[") + rest.count("]")
         elif token.type == "link_open":
             links.append(token.meta.get("source_href") or token.attrGet("href"))
         elif token.type == "image":
@@ -77,13 +88,26 @@ def inline_structure(text: str) -> InlineStructure:
     return InlineStructure(sorted(links), sorted(images), sorted(code), spans, html, stray)
 
 
+# A message is inline text inside one block of the page: a line that Markdown
+# would start a block with shows its marker as written. Left alone: "1.", as
+# German writes dates and ordinals so ("1. Januar"), and ">" before a number,
+# a comparison ("> 140 mmHg").
+_LINE_START = re.compile(r"^ {0,3}(?:(?P<heading>#{1,6})(?=\s|$)|(?P<list>[-*+])(?=\s)|(?P<quote>>)(?![\s>]*[\d=<]))", re.M)
+_LINE_KINDS = {"heading": "a heading", "list": "a list item", "quote": "a quote"}
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _line_starts(text: str) -> Counter:
+    return Counter((match.lastgroup, match.group(match.lastgroup)[0]) for match in _LINE_START.finditer(text))
+
+
 _SPAN_NAMES = {"em": "emphasis (*…*)", "strong": "strong (**…**)", "s": "strikethrough (~~…~~)"}
 
 
 @message_check("markup")
 def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
     """The translation keeps the source's inline Markdown and adds no markup."""
-    want, got = inline_structure(source), inline_structure(translation)
+    want, got = inline_structure(source, rules.env), inline_structure(translation, rules.env)
     for kind, expected, actual in (("link target", want.links, got.links), ("image", want.images, got.images),
                                    ("code span", want.code, got.code)):
         if expected == actual:  # sorted: nothing is missing or added
@@ -95,9 +119,18 @@ def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Proble
     for name, label in _SPAN_NAMES.items():
         if want.spans[name] != got.spans[name]:
             yield ERROR, f"the source has {want.spans[name]} {label} span(s), the translation {got.spans[name]}: check the markers are balanced"
-    for marker in ("**", "__", "~~", "*"):
-        if got.stray[marker] > want.stray[marker]:
-            yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
+    if got.stray:
+        for marker in ("**", "__", "~~", "*", "`", "_"):
+            if got.stray[marker] > want.stray[marker]:
+                yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
+        if got.stray["[]"] > want.stray["[]"]:
+            yield ERROR, "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket"
+    if "\n" in translation and len(_BLANK_LINE.findall(translation)) > len(_BLANK_LINE.findall(source)):
+        yield ERROR, "the translation has a blank line, which the source does not have: a message is one paragraph; join the lines"
+    if _LINE_START.search(translation):
+        for kind, marker in _line_starts(translation) - _line_starts(source):
+            yield ERROR, (f"a line of the translation starts with '{marker}', {_LINE_KINDS[kind]} in Markdown, "
+                          "which the source does not have: it shows on the page as written; remove it")
     if got.html:
         for tag in (Counter(got.html) - Counter(want.html)).elements():
             yield ERROR, f"raw HTML '{tag}' in the translation: translations must not carry markup"
@@ -137,8 +170,10 @@ def placeholders(source: str, translation: str, rules: LocaleRules) -> Iterator[
 # --- warnings ---------------------------------------------------------------
 
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
-# Doubled words that the grammar allows ("…, die die Muskeln …", "that that").
-GRAMMATICAL_DOUBLES = {"de": {"die", "der", "das", "den", "dem"}, "en": {"that", "had"}, "nl": {"die", "dat"}}
+# Doubled words that the grammar allows, compared in lower case: "…, die die
+# Muskeln …", "das das Gehirn schützt", "Nehmen Sie sie", "helft ihr ihr",
+# "it had had", "that that".
+GRAMMATICAL_DOUBLES = {"de": {"die", "der", "das", "den", "dem", "sie", "ihr"}, "en": {"that", "had"}, "nl": {"die", "dat"}}
 LONG_IDENTICAL = 40
 
 
@@ -151,10 +186,18 @@ def identical(source: str, translation: str, rules: LocaleRules) -> Iterator[Pro
 
 @message_check("whitespace")
 def whitespace(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
-    """Leading or trailing white space that the source does not have."""
-    if source[: len(source) - len(source.lstrip())] != translation[: len(translation) - len(translation.lstrip())]:
+    """Leading or trailing white space that the source does not have; a line
+    break at one end of only one of them is an error, as GNU ``msgfmt -c``
+    refuses the catalogue for it."""
+    if source.startswith("\n") != translation.startswith("\n"):
+        yield ERROR, ("the source and the translation do not both begin with a line break (\\n): "
+                      "GNU msgfmt -c rejects the catalogue; begin the translation as the source begins")
+    elif source[: len(source) - len(source.lstrip())] != translation[: len(translation) - len(translation.lstrip())]:
         yield WARNING, "leading white space differs from the source"
-    if source[len(source.rstrip()):] != translation[len(translation.rstrip()):]:
+    if source.endswith("\n") != translation.endswith("\n"):
+        yield ERROR, ("the source and the translation do not both end with a line break (\\n): "
+                      "GNU msgfmt -c rejects the catalogue; end the translation as the source ends")
+    elif source[len(source.rstrip()):] != translation[len(translation.rstrip()):]:
         yield WARNING, "trailing white space differs from the source"
 
 

@@ -694,7 +694,7 @@ class _CatalogueFindings:
     template: list[Finding] = field(default_factory=list)
     locales: dict[str, list[Finding]] = field(default_factory=dict)
     counts: dict[str, Counts] = field(default_factory=dict)
-    unfinished: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # file, first unfinished msgstr line
+    unfinished: dict[str, tuple[str, list[site_checks.Problem]]] = field(default_factory=dict)  # file, each unfinished message
     built: dict[str, list[Finding]] = field(default_factory=dict)
 
 
@@ -717,7 +717,7 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
                     _built_expectations(site, built_locales), _Stylesheets(site.root))
     with _rare_collections():
         found = _check_pages(job, site.page_paths)
-        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {})
+        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {})
     result = CheckResult()
     add = result.findings.append
     for catalogue in found.values():
@@ -795,13 +795,13 @@ def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueF
             page = parse_page(path, (job.config.root / CONTENT_DIR / path).read_bytes(), job.config.translatable_fields)
         except (LocpipeError, OSError) as exc:
             return found, (path, exc)
-        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo)
+        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo, page.env)
     return found, None
 
 
-def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: dict) -> _CatalogueFindings:
-    """A catalogue's template, its translations in each target locale, and its
-    page as built in each locale."""
+def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: dict, env: dict) -> _CatalogueFindings:
+    """A catalogue's template, its translations in each target locale (``env``:
+    its page's link reference definitions), and its page as built in each locale."""
     root = job.config.root
     found = _CatalogueFindings()
     relative = template_path(slug)
@@ -811,7 +811,7 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
             found.template.append(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
         _release(store)
     for locale in job.targets:
-        _check_translations(job.config, locale, slug, messages, found, memo)
+        _check_translations(job.config, locale, slug, messages, found, memo, env)
     if slug != SITE_CATALOG:
         for locale in job.built:
             found.built[locale] = _check_built_page(job, output_path(locale, slug), locale)
@@ -830,9 +830,11 @@ def _missing(relative: str, locale: str | None, add) -> None:
     add(Finding(relative, None, locale, "sync", "error", "the catalogue does not exist: run make update"))
 
 
-def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings, memo: dict) -> None:
+def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings,
+                        memo: dict, env: dict) -> None:
     """One catalogue of one locale: in sync, each translation's checks (``memo``
-    holds the problems of translations already checked), what is unfinished."""
+    holds the problems of translations already checked; a text with a bracket
+    is checked again on a page whose link references differ), what is unfinished."""
     relative = catalog_path(locale, slug)
     findings = found.locales[locale] = []
     add = findings.append
@@ -842,19 +844,21 @@ def _check_translations(config: SiteConfig, locale: str, slug: str, messages: li
         return
     for problem in site_checks.sync(messages, store):
         add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
-    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}))
+    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}), env=env)
+    references = env.get("references")
+    targets = tuple(sorted((label, reference["href"]) for label, reference in references.items())) if references else None
     for unit in catalog.message_units(store):
         if catalog.is_translated(unit):
             python_format = unit.hastypecomment("python-format")
-            key = (locale, python_format, unit.source, unit.target)
+            linked = targets if "[" in unit.source or "[" in unit.target else None
+            key = (locale, python_format, linked, unit.source, unit.target)
             problems = memo.get(key)
             if problems is None:
                 problems = memo[key] = list(check_message(unit.source, unit.target, replace(rules, python_format=python_format)))
             for name, severity, message in problems:
                 add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
-    if counts.translated < counts.total:  # the counts say how many are untranslated and fuzzy; the finding needs the first line
-        missing = site_checks.unfinished(messages, store)
-        found.unfinished[locale] = (relative, next((catalog.msgstr_line(unit) for _m, unit in missing if unit is not None), None))
+    if counts.translated < counts.total:
+        found.unfinished[locale] = (relative, site_checks.unfinished(messages, store))
     approved = config.disclaimer_approved.get(locale)
     if slug == SITE_CATALOG and approved is not None:
         for problem in site_checks.disclaimer_entry(store, approved):
@@ -871,7 +875,9 @@ def _release(store: Store) -> None:
 
 def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings], result: CheckResult) -> None:
     """A target locale's findings: its catalogues', orphaned catalogues, then
-    its completeness against ``publish.min_translated``."""
+    its completeness against ``publish.min_translated``: under it, each
+    unfinished message is an error; over it, a catalogue with any is one
+    warning, so that a CI log stays readable."""
     config = site.config
     add = result.findings.append
     if config.disclaimer_approved.get(locale) is None:
@@ -889,10 +895,14 @@ def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings]
     result.stats[locale], result.pages[locale] = total, per_page
     below = total.percent < config.min_translated
     for catalogue in found.values():
-        if locale in catalogue.unfinished:
-            relative, first = catalogue.unfinished[locale]
+        if locale not in catalogue.unfinished:
+            continue
+        relative, problems = catalogue.unfinished[locale]
+        if below:
+            result.findings += [Finding(relative, p.line, locale, p.check, p.severity, p.message) for p in problems]
+        else:
             counts = catalogue.counts[locale]
-            add(Finding(relative, first, locale, "completeness", "error" if below else "warning",
+            add(Finding(relative, next((p.line for p in problems if p.line is not None), None), locale, "completeness", "warning",
                         f"{counts.untranslated} untranslated and {counts.fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
     if below:
         add(Finding("site.yaml", config.line_of("publish.min_translated"), locale, "completeness", "error",

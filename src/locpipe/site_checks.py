@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from . import visibility
-from .catalog import Store, Unit, is_translated, message_units, msgstr_line, unit_key
+from .catalog import Store, message_units, msgstr_line, unit_key
 from .extract import DISCLAIMER_CONTEXT
 from .model import Message
 from .render import render_inline
@@ -59,17 +59,32 @@ def sync(messages: list[Message], store: Store) -> Iterator[Problem]:
 
 
 def _short(text: str, limit: int = 60) -> str:
+    """The first words of a message, for a finding to name it by."""
     text = normalize(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
 
 
 # --- completeness ---------------------------------------------------------------
 
 
-def unfinished(messages: list[Message], store: Store | None) -> list[tuple[Message, Unit | None]]:
-    """Messages not published in this locale: untranslated or fuzzy."""
-    active = {unit_key(unit): unit for unit in message_units(store)} if store is not None else {}
-    return [(m, active.get(m.key)) for m in messages if not (active.get(m.key) is not None and is_translated(active[m.key]))]
+def unfinished(messages: list[Message], store: Store) -> list[Problem]:
+    """Each message not published in this locale (untranslated, fuzzy, or not in
+    the catalogue), at the msgstr line a translator edits."""
+    active = {unit_key(unit): unit for unit in message_units(store)}
+    problems = []
+    for message in messages:
+        unit = active.get(message.key)
+        if unit is None:
+            problems.append(Problem("completeness", "error", f'"{_short(message.msgid)}" is not in the catalogue: run make update, then translate it'))
+        elif not unit.target:
+            problems.append(Problem("completeness", "error", f'"{_short(message.msgid)}" is untranslated: translate it', msgstr_line(unit)))
+        elif unit.isfuzzy():
+            problems.append(Problem("completeness", "error", f'"{_short(message.msgid)}" is fuzzy: check the translation and remove the fuzzy flag',
+                                    msgstr_line(unit)))
+    return problems
 
 
 # --- disclaimer -------------------------------------------------------------------

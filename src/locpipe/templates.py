@@ -80,7 +80,7 @@ def _template_frame(root: Path, traceback) -> tuple[str, int | None]:
     """The innermost template line of a traceback (Jinja2 rewrites its frames to
     point into the template files)."""
     folders = {str(folder.resolve()) for folder in template_dirs(root)}
-    found: tuple[str, int | None] = (f"templates", None)
+    found: tuple[str, int | None] = ("templates", None)
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
         if str(Path(filename).resolve().parent) in folders:
