@@ -28,6 +28,22 @@ def site(tmp_path: Path) -> Path:
     return copy_site(tmp_path / "site")
 
 
+@pytest.fixture(scope="module")
+def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped site (fully translated), built once for a test module."""
+    from locpipe import pipeline
+
+    root = copy_site(tmp_path_factory.mktemp("shipped") / "site")
+    pipeline.build(pipeline.load_site(root))
+    return root
+
+
+@pytest.fixture
+def shipped(shipped_built: Path, tmp_path: Path) -> Path:
+    """A copy of the built shipped site, its build/ included, to change freely."""
+    return Path(shutil.copytree(shipped_built, tmp_path / "site"))
+
+
 def gettext_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:

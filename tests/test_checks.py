@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, copy_site, msgfmt_check
+from conftest import FIXTURES, msgfmt_check
 from locpipe import catalog, pipeline
 from locpipe.checks import LocaleRules, check_message
 from locpipe.errors import CatalogError
@@ -334,63 +334,49 @@ def test_built_page_does_not_cry_wolf(css: str) -> None:
     assert built_problems(html) == []
 
 
-@pytest.fixture(scope="module")
-def built_shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_site(tmp_path_factory.mktemp("built"))
-    pipeline.build(pipeline.load_site(root))
-    return root
-
-
-@pytest.fixture
-def built_site(built_shipped: Path, tmp_path: Path) -> Path:
-    root = copy_site(tmp_path / "site", built_shipped)
-    shutil.copytree(built_shipped / "build", root / "build")
-    return root
-
-
 def built_findings(root: Path, built: bool | None = True) -> list[str]:
     return [str(finding) for finding in pipeline.check(pipeline.load_site(root), built=built).findings]
 
 
-def test_a_built_page_finding_has_the_line_of_the_element_that_hides(built_site: Path) -> None:
-    page = built_site / "build/de/conditions/twitching.html"
+def test_a_built_page_finding_has_the_line_of_the_element_that_hides(shipped: Path) -> None:
+    page = shipped / "build/de/conditions/twitching.html"
     html = page.read_text(encoding="utf-8").replace("ersetzen keine", 'ersetzen <span hidden="">keine</span>')
     page.write_text(html, encoding="utf-8")
     line = next(number for number, text in enumerate(html.splitlines(), 1) if "<span hidden" in text)
-    assert built_findings(built_site) == [
+    assert built_findings(shipped) == [
         f'build/de/conditions/twitching.html:{line}: error [disclaimer]: the disclaimer is partly hidden (hidden attribute on <span>): "keine" is missing']
 
 
-def test_built_pages_use_the_stylesheets_they_link_and_import(built_site: Path) -> None:
-    (built_site / "build/de/print.css").write_text("\n@media print {\n  .disclaimer { display: none }\n}\n", encoding="utf-8")
-    (built_site / "build/de/extra.css").write_text('@import "print.css";\n', encoding="utf-8")  # relative to extra.css
-    with (built_site / "build/style.css").open("a", encoding="utf-8") as stylesheet:
+def test_built_pages_use_the_stylesheets_they_link_and_import(shipped: Path) -> None:
+    (shipped / "build/de/print.css").write_text("\n@media print {\n  .disclaimer { display: none }\n}\n", encoding="utf-8")
+    (shipped / "build/de/extra.css").write_text('@import "print.css";\n', encoding="utf-8")  # relative to extra.css
+    with (shipped / "build/style.css").open("a", encoding="utf-8") as stylesheet:
         stylesheet.write('@import "de/print.css";\n')  # after the rules: a browser ignores it, and so does check
-    page = built_site / "build/de/index.html"
+    page = shipped / "build/de/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("</head>", '<link rel="stylesheet" href="extra.css">\n</head>'), encoding="utf-8")
-    assert built_findings(built_site) == [
+    assert built_findings(shipped) == [
         "build/de/index.html:26: error [disclaimer]: the disclaimer is hidden (display: none on <aside>, from the CSS rule '.disclaimer' "
         "in @media print at build/de/print.css:3): it must be visible on every page"]
 
 
-def test_a_page_the_site_does_not_make_is_an_error(built_site: Path) -> None:
+def test_a_page_the_site_does_not_make_is_an_error(shipped: Path) -> None:
     for stale in ("build/de/old.html", "build/de/articles/renamed.html"):
-        shutil.copy(built_site / "build/de/index.html", built_site / stale)
+        shutil.copy(shipped / "build/de/index.html", shipped / stale)
     for other in ("build/screenshots/de.html", "build/status.html", "build/de/notes.txt"):
-        (built_site / other).parent.mkdir(parents=True, exist_ok=True)
-        (built_site / other).write_text("<p>not a page</p>", encoding="utf-8")
+        (shipped / other).parent.mkdir(parents=True, exist_ok=True)
+        (shipped / other).write_text("<p>not a page</p>", encoding="utf-8")
     message = "error [disclaimer]: this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build"
-    assert built_findings(built_site) == [f"build/de/articles/renamed.html: {message}", f"build/de/old.html: {message}"]
+    assert built_findings(shipped) == [f"build/de/articles/renamed.html: {message}", f"build/de/old.html: {message}"]
 
 
-def test_built_pages_are_checked_by_locale_folder_unless_asked(built_site: Path) -> None:
-    shutil.rmtree(built_site / "build/en")
-    (built_site / "build/screenshots").mkdir()
-    (built_site / "build/de/conditions/twitching.html").unlink()
-    assert built_findings(built_site, None) == ["build/de/conditions/twitching.html: error [disclaimer]: the page was not built: run make build"]
-    shutil.rmtree(built_site / "build/de")
-    assert built_findings(built_site, None) == []  # build/ holds only screenshots, the language picker, ...
-    assert len(built_findings(built_site, True)) == 2 * len(pipeline.load_site(built_site).page_paths) + 2
+def test_built_pages_are_checked_by_locale_folder_unless_asked(shipped: Path) -> None:
+    shutil.rmtree(shipped / "build/en")
+    (shipped / "build/screenshots").mkdir()
+    (shipped / "build/de/conditions/twitching.html").unlink()
+    assert built_findings(shipped, None) == ["build/de/conditions/twitching.html: error [disclaimer]: the page was not built: run make build"]
+    shutil.rmtree(shipped / "build/de")
+    assert built_findings(shipped, None) == []  # build/ holds only screenshots, the language picker, ...
+    assert len(built_findings(shipped, True)) == 2 * len(pipeline.load_site(shipped).page_paths) + 2
 # --- through pipeline.check, as `locpipe check` runs ----------------------------------------------
 def translated_site(root: Path, pages: dict[str, str], translations: dict[str, str], site_yaml: str = SITE_YAML) -> Path:
     """A site of ``pages``, extracted and updated, every message translated by

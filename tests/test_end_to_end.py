@@ -12,27 +12,9 @@ import pytest
 
 from conftest import copy_site, msgcat_output, msgfmt_check, tree_bytes
 from locpipe import pipeline, report
-from locpipe.cli import main
 from locpipe.model import Finding
 
 DE = "locales/de/LC_MESSAGES"
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> Path:
-    """The shipped site, built once for the module (tests copy it before changing it)."""
-    root = copy_site(tmp_path_factory.mktemp("shipped"))
-    assert main(["--root", str(root), "build"]) == 0
-    return root
-
-
-@pytest.fixture
-def site(shipped: Path, tmp_path: Path) -> Path:
-    root = copy_site(tmp_path / "site", shipped)
-    import shutil
-
-    shutil.copytree(shipped / "build", root / "build")
-    return root
 
 
 def run_check(root: Path, *options: str) -> tuple[int, str]:
@@ -54,16 +36,16 @@ def test_shipped_catalogues_are_up_to_date_and_as_gettext_writes_them(tmp_path: 
             assert result.returncode == 0 and result.stderr == "", result.stderr
 
 
-def test_shipped_site_passes_check_with_no_finding(shipped: Path) -> None:
-    code, out = run_check(shipped, "--built", "--format", "json")
+def test_shipped_site_passes_check_with_no_finding(shipped_built: Path) -> None:
+    code, out = run_check(shipped_built, "--built", "--format", "json")
     report = json.loads(out)
     assert code == 0
     assert report["findings"] == []
     assert report["stats"]["de"] == {"total": 203, "translated": 203, "fuzzy": 0, "untranslated": 0, "words_left": 0, "percent": 100.0}
 
 
-def test_german_pages_are_german_with_the_approved_disclaimer(shipped: Path) -> None:
-    html = (shipped / "build/de/conditions/twitching.html").read_text(encoding="utf-8")
+def test_german_pages_are_german_with_the_approved_disclaimer(shipped_built: Path) -> None:
+    html = (shipped_built / "build/de/conditions/twitching.html").read_text(encoding="utf-8")
     assert '<html lang="de">' in html
     assert "<h1>Muskelzucken</h1>" in html
     assert html.count('<aside class="disclaimer"') == 1
@@ -91,17 +73,17 @@ TAMPERING = {
 
 
 @pytest.mark.parametrize("case", TAMPERING, ids=list(TAMPERING))
-def test_tampering_is_caught_and_names_the_file(site: Path, case: str) -> None:
+def test_tampering_is_caught_and_names_the_file(shipped: Path, case: str) -> None:
     relative, old, new, check_id = TAMPERING[case]
-    replace_in(site / relative, old, new)
-    code, out = run_check(site)
+    replace_in(shipped / relative, old, new)
+    code, out = run_check(shipped)
     assert code == 1
     assert re.search(rf"^{re.escape(relative)}(:\d+)?: error \[{check_id}\]", out, re.M), out
 
 
-def test_github_format_prints_only_workflow_commands(site: Path) -> None:
-    replace_in(site / f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine")
-    code, out = run_check(site, "--format", "github")
+def test_github_format_prints_only_workflow_commands(shipped: Path) -> None:
+    replace_in(shipped / f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine")
+    code, out = run_check(shipped, "--format", "github")
     assert code == 1
     lines = out.splitlines()
     assert lines and all(line.startswith(("::error ", "::warning ")) for line in lines)
@@ -124,10 +106,10 @@ def test_a_finding_is_one_line_of_text_even_when_it_quotes_a_line_break() -> Non
     assert str(finding) == "locales/de/a.po:7: error [markup]: raw HTML '<b\\nclass=x>'"
 
 
-def test_json_findings_carry_every_field(site: Path) -> None:
-    replace_in(site / f"{DE}/articles/why-does-my-muscle-twitch.po", "300–400 mg/Tag", "300–400 g/Tag")
-    replace_in(site / f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine")
-    code, out = run_check(site, "--format", "json")
+def test_json_findings_carry_every_field(shipped: Path) -> None:
+    replace_in(shipped / f"{DE}/articles/why-does-my-muscle-twitch.po", "300–400 mg/Tag", "300–400 g/Tag")
+    replace_in(shipped / f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine")
+    code, out = run_check(shipped, "--format", "json")
     findings = json.loads(out)["findings"]
     assert code == 1 and findings
     for finding in findings:
@@ -138,9 +120,9 @@ def test_json_findings_carry_every_field(site: Path) -> None:
 
 
 @pytest.mark.parametrize("output", ["json", "github"])
-def test_a_check_that_cannot_run_says_why_in_the_machine_format_too(site: Path, output: str) -> None:
-    replace_in(site / "site.yaml", "min_translated: 100", "min_translated: lots")
-    code, out = run_check(site, "--format", output)
+def test_a_check_that_cannot_run_says_why_in_the_machine_format_too(shipped: Path, output: str) -> None:
+    replace_in(shipped / "site.yaml", "min_translated: 100", "min_translated: lots")
+    code, out = run_check(shipped, "--format", output)
     assert code == 2
     if output == "json":
         [finding] = json.loads(out)["findings"]

@@ -21,7 +21,6 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import copy_site
 from locpipe.errors import CatalogError, ConfigError, ContentError, LocpipeError, RenderError
 from sites import SITE_YAML, make_site, page
 
@@ -84,23 +83,9 @@ def small_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped site (fully translated), built once."""
-    root = copy_site(tmp_path_factory.mktemp("shipped") / "site")
-    done = run(root, "build")
-    assert done.returncode == 0, done.stderr
-    return root
-
-
 @pytest.fixture
 def small(small_built: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(small_built, tmp_path / "site"))
-
-
-@pytest.fixture
-def shipped(shipped_built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(shipped_built, tmp_path / "site"))
 
 
 WRITERS = (("update", 1), ("build", 1))

@@ -29,7 +29,7 @@ def page_paths(root: Path) -> list[str]:
         if not path.is_file():
             continue
         relative = path.relative_to(base).as_posix()
-        if inside not in path.resolve().parents:
+        if path.is_symlink() and inside not in path.resolve().parents:  # rglob does not enter linked folders
             raise ContentError("this page is a link to a file outside content/: copy the file in instead", f"{CONTENT_DIR}/{relative}")
         paths.append(relative)
     if not paths:
