@@ -469,17 +469,18 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
         site_files_key = _fingerprint(shared, *every, *(keys[name] for name in sorted(keys)))
         if manifest.get("site_files") != site_files_key or not all((root / path).is_file() for path in _site_file_paths(every)):
             result.written += _write_site_files(site, every, slugs, pages)
-            manifest["percent"] = {}
+            manifest["summary"] = {}
         manifest["site_files"] = site_files_key
-        percent = manifest.setdefault("percent", {})
+        # What the command reports of each locale follows from the same inputs: kept with them.
+        summary = manifest.setdefault("summary", {})
         for locale in chosen:
-            if locale != config.source_locale and locale not in percent:
-                percent[locale] = _percent(site, locale, [PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs])
-        result.percent = {locale: percent[locale] for locale in chosen if locale in percent}
-        result.disclaimer_differs = [
-            catalog_path(locale, SITE_CATALOG) for locale in chosen if locale in config.target_locales
-            and catalogue_disclaimer_differs(config, locale, translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG))))
-        ]
+            if locale in config.target_locales and locale not in summary:
+                ui = translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG)))
+                summary[locale] = {"percent": _percent(site, locale, [PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs]),
+                                   "disclaimer_differs": catalogue_disclaimer_differs(config, locale, ui)}
+        result.percent = {locale: summary[locale]["percent"] for locale in chosen if locale in summary}
+        result.disclaimer_differs = [catalog_path(locale, SITE_CATALOG) for locale in chosen
+                                     if locale in summary and summary[locale]["disclaimer_differs"]]
         manifest["files"] = digest.settled
         write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
     result.seconds = time.perf_counter() - started
@@ -503,7 +504,7 @@ def _rare_collections():
 
 def _load_manifest(root: Path) -> dict:
     """``{"pages": {"<locale>/<slug>": {"key", "entry"}}, "files": {path: [mtime,
-    size, digest]}, "site_files": key, "percent": {locale: published share}}``;
+    size, digest]}, "site_files": key, "summary": {locale: {"percent", "disclaimer_differs"}}}``;
     an unreadable manifest is an empty one (everything is rendered again)."""
     try:
         manifest = json.loads((root / BUILD_MANIFEST).read_text(encoding="utf-8"))
