@@ -274,7 +274,7 @@ def test_disclaimer_entry(entry: str, expected: list[str]) -> None:
 
 
 # --- built pages ---------------------------------------------------------------------------------
-SHIPPED_STYLESHEET = (Path(pipeline.__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
+SHIPPED_STYLESHEET = (Path(catalog.__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
 
 
 def fixture_build(path: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, tree_bytes
-from locpipe import catalog, pipeline
+from locpipe import building, catalog, checking, pipeline
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -98,7 +98,7 @@ def synthetic_sites(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def test_doubling_the_pages_at_most_about_doubles_build_and_update(synthetic_sites, monkeypatch) -> None:
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)  # one process: CPU time of this one is all the work
+    monkeypatch.setattr(building, "PARALLEL_FROM", 10**9)  # one process: CPU time of this one is all the work
 
     def full_build(root: Path):
         return lambda: (shutil.rmtree(root / ".cache", ignore_errors=True), build(root))
@@ -123,8 +123,8 @@ def test_a_no_op_rebuild_reads_no_settled_input(site: Path, monkeypatch) -> None
     _age(site, 60)
     build(site)
     read: list[Path] = []
-    original = pipeline._read
-    monkeypatch.setattr(pipeline, "_read", lambda path: read.append(path) or original(path))
+    original = building.read_or_empty
+    monkeypatch.setattr(building, "read_or_empty", lambda path: read.append(path) or original(path))
     assert build(site).rendered == 0
     assert not [path for path in read if path.suffix in (".md", ".po")]
 
@@ -162,7 +162,7 @@ def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp
     page.write_text(re.sub(r'<aside class="disclaimer".*?</aside>', "", page.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
 
     def check(parallel_from: int) -> pipeline.CheckResult:
-        monkeypatch.setattr(pipeline, "CHECK_PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(checking, "CHECK_PARALLEL_FROM", parallel_from)
         monkeypatch.setattr(os, "cpu_count", lambda: 2)
         return pipeline.check(pipeline.load_site(root), built=True)
 

@@ -1,5 +1,5 @@
 """Rendering the site: pure functions from parsed pages and translations to the
-bytes of each output file. ``pipeline`` reads the inputs, runs these (in worker
+bytes of each output file. ``building`` reads the inputs, runs these (in worker
 processes for many pages) and writes what they return."""
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from .config import SiteConfig, babel_locale
 from .model import Page, Segment
 from .pseudo import PSEUDO_LOCALE
 from .render import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
-from .templates import PACKAGE_TEMPLATES, render, template_dirs
+from .site import PACKAGE_TEMPLATES, template_dirs
+from .templates import render
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from translate.storage import pypo
 from translate.storage.poparser import PoParseError
 
 from .errors import CatalogError
+from .progress import Progress
 from .model import Message
 
 Store = pypo.pofile
@@ -445,3 +447,34 @@ def template_bytes(project: str, source: str, messages: list[Message], creation_
     for message in messages:
         store.units.append(make_unit(store, message))
     return serialize(store)
+
+
+# --- files -----------------------------------------------------------------
+
+
+def read_catalog_file(root: Path, relative: str) -> Store | None:
+    """The catalogue at ``relative``, or None if there is none; one that cannot be
+    read (a folder, no permission) is an error naming it as the site does."""
+    try:
+        data = (root / relative).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", relative) from None
+    return read_catalog(data, relative)
+
+
+def existing_catalogues(root: Path, locale: str, progress: Progress | None = None) -> dict[str, Store]:
+    """Every ``.po`` of a locale by slug, read strictly (a broken one stops the run
+    before anything is written)."""
+    base = root / "locales" / locale / "LC_MESSAGES"
+    found = {}
+    paths = sorted(base.rglob("*.po")) if base.is_dir() else []
+    for done, path in enumerate(paths, 1):
+        slug = path.relative_to(base).as_posix()[: -len(".po")]
+        store = read_catalog_file(root, path.relative_to(root).as_posix())
+        if store is not None:
+            found[slug] = store
+        if progress:
+            progress(f"{locale}: reading", done, len(paths))
+    return found

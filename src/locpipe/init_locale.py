@@ -11,7 +11,9 @@ from ruamel.yaml import YAML
 from .config import CONFIG_NAME, babel_locale, parse_config
 from .errors import ConfigError
 from .fsio import site_lock, write_atomic
-from .pipeline import Site, UpdateResult, catalogue_messages, existing_catalogues, load_site, update
+from .catalog import existing_catalogues
+from .site import Site, load_site
+from .updating import UpdateResult, catalogue_messages, update
 from .stats import locale_stats
 from .yamlio import load_with_lines
 

@@ -16,9 +16,10 @@ from pathlib import Path
 from watchfiles import watch
 
 from .errors import LocpipeError
-from .pipeline import build, load_site
+from .building import build
+from .site import load_site
 from .report import format_error
-from .templates import template_dirs
+from .site import template_dirs
 
 STATE_PATH = "/__locpipe__/state"
 RELOAD_SCRIPT = b"""<script>

@@ -1,7 +1,7 @@
 """The checks over whole catalogues and built pages: in sync with the content,
 complete enough to publish, and carrying the approved disclaimer.
 
-Pure functions over parsed data; ``pipeline.check`` reads the files and turns
+Pure functions over parsed data; ``checking.check`` reads the files and turns
 what these return into findings with file and line.
 """
 from __future__ import annotations

@@ -10,14 +10,9 @@ import jinja2
 from jinja2.ext import extract_from_ast
 
 from .errors import RenderError
+from .site import PACKAGE_TEMPLATES, template_dirs
 
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAMES = ("page.html", "locale_index.html", "language_picker.html", "base.html")
-
-
-def template_dirs(root: Path) -> list[Path]:
-    site = root / "templates"
-    return [site, PACKAGE_TEMPLATES] if site.is_dir() else [PACKAGE_TEMPLATES]
 
 
 class _Loader(jinja2.FileSystemLoader):

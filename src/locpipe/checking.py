@@ -1,0 +1,326 @@
+"""The check stage: every way a published page can be wrong, as findings with
+file and line; and the progress report of ``locpipe stats``."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import catalog, site_checks
+from .build import language_name, output_path
+from .building import rare_collections
+from .catalog import Store
+from .checks import LocaleRules, check_message
+from .config import SiteConfig
+from .content import CONTENT_DIR, parse_page
+from .errors import CatalogError, LocpipeError
+from .extract import SITE_CATALOG, page_messages, site_messages
+from .fsio import write_if_changed
+from .model import Finding, Message
+from .catalog import existing_catalogues, read_catalog_file
+from .site import Site, catalog_path, existing_catalogue_slugs, template_path
+from .updating import catalogue_messages
+from .site_checks import approved_text, normalize, wording_difference
+from .stats import Counts, catalogue_counts, locale_stats
+from .templates import render, template_strings
+
+
+CHECK_PARALLEL_FROM = 40  # pages; fewer are checked faster in one process than a pool starts
+
+
+@dataclass(slots=True)
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    stats: dict[str, Counts] = field(default_factory=dict)
+    pages: dict[str, dict[str, Counts]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+@dataclass(slots=True)
+class _Stylesheets:
+    """The files under build/ that built pages use as stylesheets, each read
+    once by each process (every page links the same style.css)."""
+
+    root: Path
+    texts: dict[str, str | None] = field(default_factory=dict)
+
+    def __call__(self, relative: str) -> str | None:
+        if relative not in self.texts:
+            try:
+                self.texts[relative] = (self.root / relative).read_text(encoding="utf-8", errors="replace")
+            except OSError:  # missing, a folder, unreadable
+                self.texts[relative] = None
+        return self.texts[relative]
+
+
+@dataclass(slots=True, frozen=True)
+class _CheckJob:
+    """What checking any one catalogue needs: the site, the target locales to
+    check, per locale whose built pages are checked the disclaimer text
+    approved for it and the source's, and the stylesheets the pages use."""
+
+    config: SiteConfig
+    targets: list[str]
+    built: dict[str, tuple[str, str]]
+    stylesheets: _Stylesheets
+
+
+@dataclass(slots=True)
+class _CatalogueFindings:
+    """One catalogue's findings (its template, each locale's catalogue and built
+    page) and counts, kept apart so that ``check`` reports every catalogue's in
+    the same order whichever process checked it."""
+
+    template: list[Finding] = field(default_factory=list)
+    locales: dict[str, list[Finding]] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(default_factory=dict)
+    unfinished: dict[str, tuple[str, list[site_checks.Problem]]] = field(default_factory=dict)  # file, each unfinished message
+    built: dict[str, list[Finding]] = field(default_factory=dict)
+
+
+def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
+    """Every way a published page can be wrong, as findings with file and line.
+    Built pages are checked with ``built=True`` (every chosen locale), or else
+    for each chosen locale whose ``build/<locale>/`` exists: ``build/`` alone may
+    hold only screenshots or the status page.
+
+    Pages are checked one by one (their templates, catalogues and built pages),
+    by every core when there are many; the findings are then reported in one
+    order: templates, then each locale's catalogues, totals and built pages."""
+    config = site.config
+    chosen = list(locales or config.locales)
+    if built is None:
+        built_locales = [locale for locale in chosen if (site.root / "build" / locale).is_dir()]
+    else:
+        built_locales = chosen if built else []
+    job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
+                    _built_expectations(site, built_locales), _Stylesheets(site.root))
+    with rare_collections():
+        found = _check_pages(job, site.page_paths)
+        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {})
+    result = CheckResult()
+    add = result.findings.append
+    for catalogue in found.values():
+        result.findings += catalogue.template
+    for locale in chosen:
+        if locale == config.source_locale:
+            expected = config.disclaimer_approved.get(locale, config.disclaimer_source)
+            if normalize(expected) != normalize(config.disclaimer_source):
+                add(Finding("site.yaml", config.line_of(f"disclaimer.approved.{locale}"), locale, "disclaimer", "error",
+                            f"disclaimer.source differs from disclaimer.approved.{locale}: {wording_difference(expected, config.disclaimer_source)}"))
+        else:
+            _report_locale(site, locale, found, result)
+        if locale in job.built:
+            for catalogue in found.values():
+                result.findings += catalogue.built.get(locale, [])
+            result.findings += _check_built_page(job, f"build/{locale}/index.html", locale)
+            result.findings += _foreign_pages(site.root, locale, found)
+    return result
+
+
+def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, str]]:
+    """(approved disclaimer text, source disclaimer text) for each locale that
+    has an approved wording to find on its built pages."""
+    config = site.config
+    source = approved_text(config.disclaimer_source)
+    expectations = {}
+    for locale in locales:
+        wording = config.disclaimer_source if locale == config.source_locale else config.disclaimer_approved.get(locale)
+        if wording is not None:
+            expectations[locale] = (approved_text(wording), source)
+    return expectations
+
+
+def _foreign_pages(root: Path, locale: str, found: dict[str, _CatalogueFindings]) -> list[Finding]:
+    """Pages in ``build/<locale>/`` that the site does not make (a page since
+    removed or renamed, a file put there): deployed with the rest, unchecked."""
+    pages = {output_path(locale, slug) for slug in found if slug != SITE_CATALOG} | {f"build/{locale}/index.html"}
+    built = sorted(path.relative_to(root).as_posix() for path in (root / "build" / locale).rglob("*.html"))
+    return [Finding(relative, None, locale, "disclaimer", "error",
+                    "this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build")
+            for relative in built if relative not in pages]
+
+
+def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindings]:
+    """Every page's findings by slug, in the pages' order. As when the pages are
+    parsed in one go, an unreadable page stops the check: the first one in
+    order is the error raised."""
+    workers = min(os.cpu_count() or 1, max(1, len(paths) // CHECK_PARALLEL_FROM))
+    if workers == 1:
+        outcomes = [check_chunk(job, paths)]
+    else:
+        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            outcomes = list(pool.map(check_chunk, [job] * len(chunks), chunks))
+    found: dict[str, _CatalogueFindings] = {}
+    errors: list[tuple[str, Exception]] = []
+    for chunk_found, error in outcomes:
+        found.update(chunk_found)
+        if error is not None:
+            errors.append(error)
+    if errors:
+        raise min(errors, key=lambda error: error[0])[1]
+    return {slug: found[slug] for slug in (path[: -len(".md")] for path in paths)}
+
+
+def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueFindings], tuple[str, Exception] | None]:
+    """Worker: parse some pages and check their catalogues and built pages. A
+    page that cannot be read or parsed comes back with its path and ends the
+    chunk. Messages repeat across pages, and with them their translations: each
+    translation is checked once."""
+    found: dict[str, _CatalogueFindings] = {}
+    memo: dict = {}
+    for path in paths:
+        try:
+            page = parse_page(path, (job.config.root / CONTENT_DIR / path).read_bytes(), job.config.translatable_fields)
+        except (LocpipeError, OSError) as exc:
+            return found, (path, exc)
+        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo, page.env)
+    return found, None
+
+
+def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: dict, env: dict) -> _CatalogueFindings:
+    """A catalogue's template, its translations in each target locale (``env``:
+    its page's link reference definitions), and its page as built in each locale."""
+    root = job.config.root
+    found = _CatalogueFindings()
+    relative = template_path(slug)
+    store = _read_for_check(root, relative, None, found.template.append)
+    if store is not None:
+        for problem in site_checks.sync(messages, store):
+            found.template.append(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
+        catalog.release(store)
+    for locale in job.targets:
+        _check_translations(job.config, locale, slug, messages, found, memo, env)
+    if slug != SITE_CATALOG:
+        for locale in job.built:
+            found.built[locale] = _check_built_page(job, output_path(locale, slug), locale)
+    return found
+
+
+def _read_for_check(root: Path, relative: str, locale: str | None, add) -> Store | None:
+    try:
+        return read_catalog_file(root, relative) or _missing(relative, locale, add)
+    except CatalogError as exc:
+        add(Finding(relative, exc.line, locale, "syntax", "error", exc.message))
+        return None
+
+
+def _missing(relative: str, locale: str | None, add) -> None:
+    add(Finding(relative, None, locale, "sync", "error", "the catalogue does not exist: run make update"))
+
+
+def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings,
+                        memo: dict, env: dict) -> None:
+    """One catalogue of one locale: in sync, each translation's checks (``memo``
+    holds the problems of translations already checked; a text with a bracket
+    is checked again on a page whose link references differ), what is unfinished."""
+    relative = catalog_path(locale, slug)
+    findings = found.locales[locale] = []
+    add = findings.append
+    store = _read_for_check(config.root, relative, locale, add)
+    counts = found.counts[locale] = catalogue_counts(messages, store)
+    if store is None:
+        return
+    for problem in site_checks.sync(messages, store):
+        add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+    rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}), env=env)
+    references = env.get("references")
+    targets = tuple(sorted((label, reference["href"]) for label, reference in references.items())) if references else None
+    for unit in catalog.message_units(store):
+        if catalog.is_translated(unit):
+            python_format = unit.hastypecomment("python-format")
+            linked = targets if "[" in unit.source or "[" in unit.target else None
+            key = (locale, python_format, linked, unit.source, unit.target)
+            problems = memo.get(key)
+            if problems is None:
+                problems = memo[key] = list(check_message(unit.source, unit.target, replace(rules, python_format=python_format)))
+            for name, severity, message in problems:
+                add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
+    if counts.translated < counts.total:
+        found.unfinished[locale] = (relative, site_checks.unfinished(messages, store))
+    approved = config.disclaimer_approved.get(locale)
+    if slug == SITE_CATALOG and approved is not None:
+        for problem in site_checks.disclaimer_entry(store, approved):
+            add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
+    catalog.release(store)
+
+
+def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings], result: CheckResult) -> None:
+    """A target locale's findings: its catalogues', orphaned catalogues, then
+    its completeness against ``publish.min_translated``: under it, each
+    unfinished message is an error; over it, a catalogue with any is one
+    warning, so that a CI log stays readable."""
+    config = site.config
+    add = result.findings.append
+    if config.disclaimer_approved.get(locale) is None:
+        add(Finding("site.yaml", config.line_of("disclaimer.approved") or config.line_of("disclaimer"), locale, "disclaimer", "error",
+                    f"no approved disclaimer wording for '{locale}': add disclaimer.approved.{locale} (a reviewed change)"))
+    for catalogue in found.values():
+        result.findings += catalogue.locales[locale]
+    for slug in sorted(set(existing_catalogue_slugs(site.root, locale)) - set(found)):
+        add(Finding(catalog_path(locale, slug), None, locale, "sync", "error",
+                    "no page has this catalogue any more: run make update (it keeps the translations as obsolete)"))
+    per_page = {slug: catalogue.counts[locale] for slug, catalogue in found.items()}
+    total = Counts()
+    for counts in per_page.values():
+        total.add(counts)
+    result.stats[locale], result.pages[locale] = total, per_page
+    below = total.percent < config.min_translated
+    for catalogue in found.values():
+        if locale not in catalogue.unfinished:
+            continue
+        relative, problems = catalogue.unfinished[locale]
+        if below:
+            result.findings += [Finding(relative, p.line, locale, p.check, p.severity, p.message) for p in problems]
+        else:
+            counts = catalogue.counts[locale]
+            add(Finding(relative, next((p.line for p in problems if p.line is not None), None), locale, "completeness", "warning",
+                        f"{counts.untranslated} untranslated and {counts.fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
+    if below:
+        add(Finding("site.yaml", config.line_of("publish.min_translated"), locale, "completeness", "error",
+                    f"'{locale}' is {total.percent:g}% translated, under publish.min_translated ({config.min_translated:g}%): "
+                    f"{total.untranslated} untranslated, {total.fuzzy} fuzzy"))
+
+
+def _check_built_page(job: _CheckJob, relative: str, locale: str) -> list[Finding]:
+    """One built page shows the locale's approved disclaimer, visibly."""
+    path = job.config.root / relative
+    if not path.is_file():
+        return [Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build")]
+    expected, source = job.built[locale]
+    return [Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
+            for problem in site_checks.built_page(path.read_bytes(), expected, source, relative, job.stylesheets)]
+
+
+# --- progress (locpipe stats) ------------------------------------------------
+
+
+def stats(site: Site) -> tuple[dict[str, Counts], dict[str, dict[str, Counts]]]:
+    """Progress of every target locale, in total and per catalogue."""
+    wanted = catalogue_messages(site)
+    totals, pages = {}, {}
+    for locale in site.config.target_locales:
+        totals[locale], pages[locale] = locale_stats(wanted, existing_catalogues(site.root, locale))
+    return totals, pages
+
+
+def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, dict[str, Counts]]) -> str:
+    """build/status.html: a bar per catalogue and locale, for a coordinator."""
+    locales = []
+    for locale, per in pages.items():
+        rows = [
+            {"path": catalog_path(locale, slug), "counts": c,
+             "translated_width": 100 * c.translated / c.total if c.total else 100,
+             "fuzzy_width": 100 * c.fuzzy / c.total if c.total else 0}
+            for slug, c in per.items()
+        ]
+        locales.append({"code": locale, "name": language_name(locale), "total": totals[locale], "rows": rows})
+    data = render(site.root, "status.html", {"site_name": site.config.name, "locales": locales}).encode("utf-8")
+    write_if_changed(site.root / "build/status.html", data)
+    return "build/status.html"
