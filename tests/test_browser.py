@@ -25,7 +25,7 @@ import yaml
 
 from conftest import REPO, copy_site
 from locpipe.cli import main
-from locpipe.content import page_paths
+from locpipe.site import page_paths
 from locpipe.site_checks import approved_text, normalize
 
 CHROMIUM = shutil.which("chromium")

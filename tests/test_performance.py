@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, tree_bytes
-from locpipe import building, catalog, checking, pipeline
+from locpipe import building, catalog, checking, pipeline, rendering
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -75,6 +76,29 @@ def test_no_op_rebuild_renders_and_writes_nothing(site: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in (site / "build").rglob("*")} == before
 
 
+@pytest.mark.parametrize(("change", "written"), [
+    ("a page", {"build/en/conditions/twitching.html", "build/de/conditions/twitching.html"}),
+    ("a title", {"build/en/articles/body-asking-for-magnesium.html", "build/de/articles/body-asking-for-magnesium.html",
+                 "build/en/index.html", "build/de/index.html"}),  # the German title falls back to the new English one
+])
+def test_an_edit_rewrites_an_index_only_when_what_it_lists_changed(site: Path, change: str, written: set[str]) -> None:
+    """The sitemap and picker follow from the list of pages, an index from its
+    pages' titles and descriptions: editing a page's text rewrites neither."""
+    build(site)
+    CHANGES[change](site)
+    assert set(build(site).written) == written
+
+
+def test_a_no_op_build_loads_no_parser_or_template_library(site: Path) -> None:
+    """A translator rebuilds after every save: starting Python and loading
+    markdown-it, translate-toolkit, Jinja2 and lxml would be most of a no-op."""
+    build(site)
+    probe = ("import sys\nfrom locpipe.cli import main\ntry:\n    main(['--root', sys.argv[1], 'build'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('markdown_it', 'translate', 'jinja2', 'lxml', 'tinycss2') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
 def test_deleting_the_cache_gives_a_clean_build(site: Path) -> None:
     build(site)
     shutil.rmtree(site / ".cache")
@@ -98,7 +122,7 @@ def synthetic_sites(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def test_doubling_the_pages_at_most_about_doubles_build_and_update(synthetic_sites, monkeypatch) -> None:
-    monkeypatch.setattr(building, "PARALLEL_FROM", 10**9)  # one process: CPU time of this one is all the work
+    monkeypatch.setattr(rendering, "PARALLEL_FROM", 10**9)  # one process: CPU time of this one is all the work
 
     def full_build(root: Path):
         return lambda: (shutil.rmtree(root / ".cache", ignore_errors=True), build(root))

@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from conftest import copy_site, msgfmt_check, tree_bytes
-from locpipe import building, catalog, pipeline
+from locpipe import catalog, pipeline, rendering
 from locpipe.fsio import site_lock
 from locpipe.pseudo import pseudo_translate
 from sites import SITE_YAML, make_site, page
@@ -379,7 +379,7 @@ def test_progress_bars_count_pages_on_a_terminal_and_stay_off_stdout(tmp_path: P
 @pytest.fixture
 def many_pages(tmp_path: Path) -> Path:
     """Enough pages for the build to render in worker processes (on two cores or more)."""
-    return make_site(tmp_path / "s", pages(2 * building.PARALLEL_FROM + 10))
+    return make_site(tmp_path / "s", pages(2 * rendering.PARALLEL_FROM + 10))
 
 
 def test_build_in_worker_processes_counts_pages(many_pages: Path) -> None:

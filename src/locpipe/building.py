@@ -5,39 +5,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import itertools
 import json
-import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog
-from .build import PageEntry, output_path, render_language_picker, render_locale_index, render_page, render_sitemap, stylesheet, translations_for
-from .config import load_config
-from .content import CONTENT_DIR, parse_page
-from .errors import LocpipeError
-from .extract import SITE_CATALOG, site_messages
-from .fsio import site_lock, stage_if_changed, write_if_changed
-from .progress import INTERVAL, Progress
+from .extract import SITE_CATALOG
+from .fsio import site_lock, write_if_changed
+from .progress import Progress
 from .pseudo import PSEUDO_LOCALE
-from .render import catalogue_disclaimer_differs, page_segments
-from .catalog import read_catalog_file
-from .site import Site, catalog_path, read_or_empty, template_dirs
-from .stats import catalogue_counts
-from .templates import template_strings
-
+from .site import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
 
 BUILD_MANIFEST = ".cache/build-manifest.json"
-
-PARALLEL_FROM = 40  # pages; fewer render faster in one process than a pool starts
-
-
-RENDERING_MODULES = ("building.py", "build.py", "content.py", "render.py", "markdown.py", "segment.py", "pseudo.py", "templates.py")
+RENDERING_MODULES = ("building.py", "rendering.py", "build.py", "content.py", "render.py", "markdown.py", "segment.py", "pseudo.py", "templates.py")
 
 
 @dataclass(slots=True)
@@ -137,7 +119,8 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
             name.split("/", 1)[1] for name, key in keys.items()
             if pages.get(name, {}).get("key") != key or not os.path.isfile(f"{root}/build/{name}.html")
         })
-        for name, entry, staged, output in _render_pages(root, dirty, every, progress):
+        rendered = _rendering().render_pages(root, dirty, every, progress) if dirty else []
+        for name, entry, staged, output in rendered:
             pages[name] = {"key": keys[name], "entry": entry}
             if staged:
                 os.replace(staged, root / output)
@@ -153,32 +136,38 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
         if not pseudo and (root / "build" / PSEUDO_LOCALE).is_dir():  # so that deploying build/ never publishes it
             shutil.rmtree(root / "build" / PSEUDO_LOCALE)
             result.written.append(f"build/{PSEUDO_LOCALE}/")
-        # The indexes, picker and sitemap follow from the pages' keys (which hold
-        # site.yaml, the templates and each locale's site.po): a no-op build skips them.
-        site_files_key = _fingerprint(shared, *every, *(keys[name] for name in sorted(keys)))
-        if manifest.get("site_files") != site_files_key or not all((root / path).is_file() for path in _site_file_paths(every)):
-            result.written += _write_site_files(site, every, slugs, pages)
-            manifest["summary"] = {}
-        manifest["site_files"] = site_files_key
-        # What the command reports of each locale follows from the same inputs: kept with them.
+        site_files = _site_file_keys(shared, every, slugs, site_po, pages)
+        recorded = manifest.get("site_files") if isinstance(manifest.get("site_files"), dict) else {}
+        stale = [path for path, key in site_files.items() if recorded.get(path) != key or not (root / path).is_file()]
+        if stale:
+            result.written += _rendering().write_site_files(site, stale, slugs, pages)
+        manifest["site_files"] = site_files
         summary = manifest.setdefault("summary", {})
-        for locale in chosen:
-            if locale in config.target_locales and locale not in summary:
-                ui = translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG)))
-                summary[locale] = {"percent": _percent(site, locale, [PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs]),
-                                   "disclaimer_differs": catalogue_disclaimer_differs(config, locale, ui)}
-        result.percent = {locale: summary[locale]["percent"] for locale in chosen if locale in summary}
-        result.disclaimer_differs = [catalog_path(locale, SITE_CATALOG) for locale in chosen
-                                     if locale in summary and summary[locale]["disclaimer_differs"]]
+        for locale in [locale for locale in chosen if locale in config.target_locales]:
+            key = _fingerprint(shared, site_po[locale])
+            if not isinstance(summary.get(locale), dict) or summary[locale].get("key") != key:
+                summary[locale] = {"key": key, **_rendering().site_catalogue_summary(site, locale)}
+            entries = [pages[f"{locale}/{slug}"]["entry"] for slug in slugs]
+            total = summary[locale]["total"] + sum(entry["total"] for entry in entries)
+            translated = summary[locale]["translated"] + sum(entry["translated"] for entry in entries)
+            result.percent[locale] = round(100.0 * translated / total, 1) if total else 100.0
+            if summary[locale]["disclaimer_differs"]:
+                result.disclaimer_differs.append(catalog_path(locale, SITE_CATALOG))
         manifest["files"] = digest.settled
         write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
     result.seconds = time.perf_counter() - started
     return result
 
 
+
+def _rendering():
+    """The rendering side, loaded only when something is to be rendered."""
+    from . import rendering
+
+    return rendering
+
+
 @contextlib.contextmanager
-
-
 def rare_collections():
     """Rendering makes millions of short-lived tokens and few reference cycles:
     with Python's default (a collection every 700 new objects) the collector
@@ -193,139 +182,32 @@ def rare_collections():
         gc.unfreeze()
 
 
+# What a locale's index shows of each page.
+INDEXED = ("title", "title_fallback", "description", "description_fallback")
+
+
+def _site_file_keys(shared: str, locales: list[str], slugs: list[str], site_po: dict[str, str], pages: dict) -> dict[str, str]:
+    """Each file besides the pages, by the inputs it follows from: the picker,
+    sitemap and stylesheet from site.yaml, the templates and the list of pages;
+    a locale's index also from its site.po and its pages' titles and
+    descriptions. Editing a page's text rewrites none of them."""
+    listing = _fingerprint(shared, *locales, *slugs)
+    keys = {path: listing for path in ("build/index.html", "build/sitemap.xml", "build/style.css")}
+    for locale in locales:
+        shown = [[pages[f"{locale}/{slug}"]["entry"][name] for name in INDEXED] for slug in slugs]
+        keys[f"build/{locale}/index.html"] = _fingerprint(listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False))
+    return keys
+
+
 def _load_manifest(root: Path) -> dict:
     """``{"pages": {"<locale>/<slug>": {"key", "entry"}}, "files": {path: [mtime,
-    size, digest]}, "site_files": key, "summary": {locale: {"percent", "disclaimer_differs"}}}``;
+    size, digest]}, "site_files": {path: key}, "summary": {locale: {"key", "total", "translated",
+    "disclaimer_differs"}}}`` (the summary of each locale's site.po);
     an unreadable manifest is an empty one (everything is rendered again)."""
     try:
         manifest = json.loads((root / BUILD_MANIFEST).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         manifest = None
     if not isinstance(manifest, dict) or not all(isinstance(manifest.get(part), dict) for part in ("pages", "files")):
-        return {"pages": {}, "files": {}, "site_files": None}
+        return {"pages": {}, "files": {}, "site_files": {}, "summary": {}}
     return manifest
-
-
-def _render_pages(root: Path, slugs: list[str], locales: list[str], progress: Progress | None) -> list[tuple[str, dict, str | None, str]]:
-    """(``locale/slug``, index entry, staged file or None, output path) for every
-    page and locale, rendered by every core when there are many pages. Nothing
-    is in place until every page has rendered: a bad page or catalogue leaves
-    build/ as it was."""
-    workers = min(os.cpu_count() or 1, max(1, len(slugs) // PARALLEL_FROM))
-    chunks = [slugs[i::workers * 4] for i in range(workers * 4)] if workers > 1 else [slugs]
-    rendered: list = []
-    errors: list[tuple] = []
-    if workers == 1:
-        counted = itertools.count(1)
-        on_page = (lambda: progress("rendering", next(counted), len(slugs))) if progress else None
-        for chunk_rendered, error in (render_chunk(str(root), chunk, locales, on_page) for chunk in chunks):
-            rendered += chunk_rendered
-            if error is not None:
-                errors.append(error)
-                break
-    else:
-        context = multiprocessing.get_context("fork")
-        count = context.Value("i", 0)  # pages rendered by every worker, for the progress bar
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_share_page_count, initargs=(count,)) as pool:
-            futures = [pool.submit(render_chunk, str(root), chunk, locales, _count_page) for chunk in chunks]
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, timeout=INTERVAL if progress else None, return_when=FIRST_COMPLETED)
-                for future in [future for future in futures if future in finished and not future.cancelled()]:
-                    chunk_rendered, error = future.result()
-                    rendered += chunk_rendered
-                    if error is not None:
-                        errors.append(error)
-                        for other in pending:
-                            other.cancel()
-                if progress:
-                    progress("rendering", count.value, len(slugs))
-    if errors:
-        staged_files = [Path(staged) for _name, _entry, staged, _output in rendered if staged]
-        for staged in staged_files:
-            staged.unlink(missing_ok=True)
-        _remove_empty_folders({staged.parent for staged in staged_files}, root / "build")
-        raise LocpipeError(*min(errors, key=lambda error: (error[1] or "", error[2] or 0)))
-    return rendered
-
-
-def _remove_empty_folders(folders: set[Path], top: Path) -> None:
-    """Folders a failed build made for its staged pages, up to ``top``: a first
-    build that fails leaves no empty ``build/`` for ``check`` to find."""
-    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
-        while folder == top or top in folder.parents:
-            try:
-                folder.rmdir()
-            except OSError:  # not empty, or already gone
-                break
-            folder = folder.parent
-
-
-_page_count = None  # in a worker process: the count of rendered pages it shares with the parent
-
-
-def _share_page_count(count) -> None:
-    """Pool initializer: a shared count reaches workers only by inheritance."""
-    global _page_count
-    _page_count = count
-
-
-def _count_page() -> None:
-    with _page_count.get_lock():
-        _page_count.value += 1
-
-
-def render_chunk(root: str, slugs: list[str], locales: list[str], on_page: Callable[[], None] | None = None) -> tuple[list, tuple | None]:
-    """Worker: parse and render some pages in every locale, each into a staged
-    temporary file, calling ``on_page`` after each page. Errors come back as data
-    (message, path, line), with what was staged so far, so the caller can clean up."""
-    site_root = Path(root)
-    rendered: list = []
-    try:
-        config = load_config(site_root)
-        ui = {locale: translations_for(config, locale, read_catalog_file(site_root, catalog_path(locale, SITE_CATALOG)))
-              for locale in locales}
-        for slug in slugs:
-            page = parse_page(f"{slug}.md", (site_root / CONTENT_DIR / f"{slug}.md").read_bytes(), config.translatable_fields)
-            segments = page_segments(page)
-            for locale in locales:
-                store = None if locale in (config.source_locale, PSEUDO_LOCALE) else read_catalog_file(site_root, catalog_path(locale, slug))
-                translations = translations_for(config, locale, store)
-                if store is not None:
-                    catalog.release(store)
-                data, entry = render_page(config, page, segments, locale, translations, ui[locale])
-                staged = stage_if_changed(site_root / output_path(locale, slug), data)
-                rendered.append((f"{locale}/{slug}", entry.as_dict(), str(staged) if staged else None, output_path(locale, slug)))
-            if on_page:
-                on_page()
-        return rendered, None
-    except LocpipeError as exc:
-        return rendered, (exc.message, exc.path, exc.line)
-
-
-def _site_file_paths(locales: list[str]) -> list[str]:
-    return [f"build/{locale}/index.html" for locale in locales] + ["build/index.html", "build/sitemap.xml", "build/style.css"]
-
-
-def _write_site_files(site: Site, locales: list[str], slugs: list[str], pages: dict) -> list[str]:
-    """The locale indexes, the language picker, the sitemap and the stylesheet,
-    from the manifest's entries: no page is parsed for them."""
-    config, root = site.config, site.root
-    files = {}
-    for locale in locales:
-        ui = translations_for(config, locale, read_catalog_file(root, catalog_path(locale, SITE_CATALOG)) if locale in config.target_locales else None)
-        entries = {slug: PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs}
-        files[f"build/{locale}/index.html"] = render_locale_index(config, locale, ui, entries)
-    files["build/index.html"] = render_language_picker(config)
-    files["build/sitemap.xml"] = render_sitemap(config, slugs)
-    files["build/style.css"] = stylesheet(root)
-    return [relative for relative, data in files.items() if write_if_changed(root / relative, data, durable=False)]
-
-
-def _percent(site: Site, locale: str, entries: list[PageEntry]) -> float:
-    """Published share of the locale's messages: pages plus site.po."""
-    site_counts = catalogue_counts(site_messages(site.config, template_strings(site.root)),
-                                   read_catalog_file(site.root, catalog_path(locale, SITE_CATALOG)))
-    total = site_counts.total + sum(entry.total for entry in entries)
-    translated = site_counts.translated + sum(entry.translated for entry in entries)
-    return round(100.0 * translated / total, 1) if total else 100.0

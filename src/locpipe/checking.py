@@ -14,16 +14,17 @@ from .building import rare_collections
 from .catalog import Store
 from .checks import LocaleRules, check_message
 from .config import SiteConfig
-from .content import CONTENT_DIR, parse_page
+from .content import parse_page
+from .site import CONTENT_DIR
 from .errors import CatalogError, LocpipeError
 from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import write_if_changed
-from .model import Finding, Message
+from .model import Counts, Finding, Message
 from .catalog import existing_catalogues, read_catalog_file
 from .site import Site, catalog_path, existing_catalogue_slugs, template_path
 from .updating import catalogue_messages
 from .site_checks import approved_text, normalize, wording_difference
-from .stats import Counts, catalogue_counts, locale_stats
+from .stats import catalogue_counts, locale_stats
 from .templates import render, template_strings
 
 

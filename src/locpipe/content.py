@@ -3,39 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import unicodedata
-from pathlib import Path
 
 from .config import SiteConfig
 from .errors import ContentError, LocpipeError
 from .markdown import is_relative_link, parser
 from .model import Page
+from .site import CONTENT_DIR, checked_page_paths
 from .yamlio import load_with_lines
-
-CONTENT_DIR = "content"
-# Names at the top of content/ that would collide with what locpipe writes itself:
-# build/<locale>/index.html and locales/templates/site.pot.
-RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
-
-
-def page_paths(root: Path) -> list[str]:
-    """Every ``.md`` file below ``content/``, relative and sorted."""
-    base = root / CONTENT_DIR
-    if not base.is_dir():
-        raise ContentError("no content/ folder: a site needs site.yaml, content/ and locales/", CONTENT_DIR)
-    inside = base.resolve()
-    paths = []
-    for path in sorted(base.rglob("*.md")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(base).as_posix()
-        if path.is_symlink() and inside not in path.resolve().parents:  # rglob does not enter linked folders
-            raise ContentError("this page is a link to a file outside content/: copy the file in instead", f"{CONTENT_DIR}/{relative}")
-        paths.append(relative)
-    if not paths:
-        raise ContentError("no pages: content/ holds no .md file", CONTENT_DIR)
-    return paths
-
 
 def decode_utf8(data: bytes, path: str) -> str:
     """UTF-8 text (a BOM is dropped), or an error at the line of the first bad byte."""
@@ -47,8 +21,7 @@ def decode_utf8(data: bytes, path: str) -> str:
 
 
 def load_pages(config: SiteConfig) -> list[Page]:
-    paths = page_paths(config.root)
-    _refuse_collisions(paths)
+    paths = checked_page_paths(config.root)
     return [
         parse_page(path, (config.root / CONTENT_DIR / path).read_bytes(), config.translatable_fields)
         for path in paths
@@ -105,23 +78,3 @@ def _check_links(path: str, tokens: list, source: str) -> None:
                 raise ContentError(f"link '{href}' leads outside content/", source, token.map[0] + 1)
 
 
-def _refuse_collisions(paths: list[str]) -> None:
-    seen: dict[str, str] = {}
-    for path in paths:
-        if path in RESERVED_PAGES:
-            raise ContentError(f"this name is reserved: it would overwrite {RESERVED_PAGES[path]}", f"{CONTENT_DIR}/{path}")
-        folded = unicodedata.normalize("NFC", path).casefold()  # macOS stores names decomposed (NFD)
-        if folded in seen:
-            raise ContentError(
-                f"writes the same output as {CONTENT_DIR}/{seen[folded]} on a case-insensitive file system",
-                f"{CONTENT_DIR}/{path}",
-            )
-        seen[folded] = path
-
-
-def checked_page_paths(root: Path) -> list[str]:
-    """The pages' paths, refusing ones that would write the same output, without
-    parsing them (a build parses only the pages that changed)."""
-    paths = page_paths(root)
-    _refuse_collisions(paths)
-    return paths

@@ -1,7 +1,7 @@
 """The data locpipe works on: pages, messages and findings. No I/O here."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -71,3 +71,24 @@ class Segment:
     msgid: str
     line: int
     comment: str | None = None
+
+
+@dataclass(slots=True)
+class Counts:
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    words_left: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Translated and not fuzzy, as a percentage; an empty catalogue is complete."""
+        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
+
+    def add(self, other: "Counts") -> None:
+        for name in ("total", "translated", "fuzzy", "untranslated", "words_left"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "percent": self.percent}

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 
 from .errors import LocpipeError
-from .model import Finding
-from .stats import Counts
+from .model import Counts, Finding
 
 
 def format_error(exc: LocpipeError) -> str:

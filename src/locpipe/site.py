@@ -3,10 +3,11 @@ Shared by every stage; nothing here writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import unicodedata
 from pathlib import Path
 
 from .config import SiteConfig, load_config
-from .content import checked_page_paths, load_pages
+from .errors import ContentError
 from .model import Page
 
 
@@ -25,6 +26,8 @@ class Site:
     @property
     def pages(self) -> list[Page]:
         if self._pages is None:
+            from .content import load_pages  # the Markdown parser: only for commands that read pages
+
             self._pages = load_pages(self.config)
         return self._pages
 
@@ -34,8 +37,53 @@ def load_site(root: Path) -> Site:
     return Site(config, checked_page_paths(root))
 
 
+CONTENT_DIR = "content"
+# Names at the top of content/ that would collide with what locpipe writes itself:
+# build/<locale>/index.html and locales/templates/site.pot.
+RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
 TEMPLATES_DIR = "locales/templates"
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def page_paths(root: Path) -> list[str]:
+    """Every ``.md`` file below ``content/``, relative and sorted."""
+    base = root / CONTENT_DIR
+    if not base.is_dir():
+        raise ContentError("no content/ folder: a site needs site.yaml, content/ and locales/", CONTENT_DIR)
+    inside = base.resolve()
+    paths = []
+    for path in sorted(base.rglob("*.md")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(base).as_posix()
+        if path.is_symlink() and inside not in path.resolve().parents:  # rglob does not enter linked folders
+            raise ContentError("this page is a link to a file outside content/: copy the file in instead", f"{CONTENT_DIR}/{relative}")
+        paths.append(relative)
+    if not paths:
+        raise ContentError("no pages: content/ holds no .md file", CONTENT_DIR)
+    return paths
+
+
+def _refuse_collisions(paths: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for path in paths:
+        if path in RESERVED_PAGES:
+            raise ContentError(f"this name is reserved: it would overwrite {RESERVED_PAGES[path]}", f"{CONTENT_DIR}/{path}")
+        folded = unicodedata.normalize("NFC", path).casefold()  # macOS stores names decomposed (NFD)
+        if folded in seen:
+            raise ContentError(
+                f"writes the same output as {CONTENT_DIR}/{seen[folded]} on a case-insensitive file system",
+                f"{CONTENT_DIR}/{path}",
+            )
+        seen[folded] = path
+
+
+def checked_page_paths(root: Path) -> list[str]:
+    """The pages' paths, refusing ones that would write the same output, without
+    parsing them (a build parses only the pages that changed)."""
+    paths = page_paths(root)
+    _refuse_collisions(paths)
+    return paths
 
 
 def template_dirs(root: Path) -> list[Path]:

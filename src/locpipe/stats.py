@@ -1,31 +1,8 @@
 """Translation progress, counted against the messages the content has now."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 from .catalog import Store, is_translated, message_units, unit_key
-from .model import Message
-
-
-@dataclass(slots=True)
-class Counts:
-    total: int = 0
-    translated: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-    words_left: int = 0
-
-    @property
-    def percent(self) -> float:
-        """Translated and not fuzzy, as a percentage; an empty catalogue is complete."""
-        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
-
-    def add(self, other: "Counts") -> None:
-        for name in ("total", "translated", "fuzzy", "untranslated", "words_left"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "percent": self.percent}
+from .model import Counts, Message
 
 
 def catalogue_counts(messages: list[Message], store: Store | None) -> Counts:
