@@ -165,6 +165,45 @@ def test_a_same_size_edit_within_the_timestamp_resolution_is_seen(site: Path) ->
     assert "Stress oder Wut!" in (site / "build/de/conditions/twitching.html").read_text(encoding="utf-8")
 
 
+def check(root: Path) -> list[str]:
+    return [str(finding) for finding in pipeline.check(pipeline.load_site(root), built=True).findings]
+
+
+WHY_MUSCLES_TWITCH = "locales/de/LC_MESSAGES/articles/why-does-my-muscle-twitch.po"
+CHECK_CHANGES = {
+    "a dose in a msgstr": lambda root: edit(root / WHY_MUSCLES_TWITCH, "300–400 mg/Tag", "300–4000 mg/Tag"),
+    "a built page": lambda root: edit(root / "build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside hidden class="disclaimer"'),
+    "the stylesheet": lambda root: edit(root / "build/style.css", ".disclaimer p { margin: 0; }", ".disclaimer p { display: none; }"),
+    "a page": lambda root: edit(root / "content/conditions/twitching.md", "Stress or anxiety", "Stress, or anxiety"),
+    "site.yaml": lambda root: edit(root / "site.yaml", "Unsere Blogbeiträge dienen ausschließlich", "Unsere Blogbeiträge dienen vor allem"),
+    "a template": lambda root: (root / "locales/templates/conditions/twitching.pot").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", CHECK_CHANGES, ids=list(CHECK_CHANGES))
+def test_a_check_after_a_change_finds_what_a_check_from_scratch_finds(shipped: Path, change: str) -> None:
+    """check keeps each page's findings with the digests of the files they came
+    from; after any change it reports exactly what it reports with no cache."""
+    assert check(shipped) == []
+    CHECK_CHANGES[change](shipped)
+    again = check(shipped)
+    (shipped / ".cache/check-cache.json").unlink()
+    assert again == check(shipped)
+    assert again != []
+
+
+def test_a_second_check_parses_no_unchanged_page(shipped: Path, monkeypatch) -> None:
+    first = check(shipped)
+    parsed: list[str] = []
+    original = checking.parse_page
+    monkeypatch.setattr(checking, "parse_page", lambda path, *rest: parsed.append(path) or original(path, *rest))
+    assert check(shipped) == first
+    assert parsed == []
+    edit(shipped / WHY_MUSCLES_TWITCH, "300–400 mg/Tag", "300–4000 mg/Tag")
+    assert check(shipped) != first
+    assert parsed == ["articles/why-does-my-muscle-twitch.md"]
+
+
 def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp_path: Path, monkeypatch) -> None:
     """Pages are checked in worker processes, each translation once per chunk of
     pages: the findings, their order and the counts are those of one process,

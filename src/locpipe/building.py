@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import os
 import shutil
@@ -12,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digests import FileDigests, fingerprint
 from .extract import SITE_CATALOG
 from .fsio import site_lock, write_if_changed
 from .progress import Progress
@@ -34,51 +34,6 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def _fingerprint(*parts: bytes | str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-# A file's recorded digest is trusted while its size and modification time stay
-# the same, if it was last modified this long before it was read: a later write
-# within the file system's timestamp resolution could otherwise go unseen.
-
-
-SETTLED_NS = 2_000_000_000
-
-
-class _FileDigests:
-    """Content digests of the build's input files, read again only when their
-    size or modification time changed since the build that recorded them (as
-    git's index does), so a no-op build reads almost nothing."""
-
-    def __init__(self, root: Path, recorded: dict[str, list]):
-        self._root, self._recorded = str(root), recorded
-        self._now = time.time_ns()
-        self.settled: dict[str, list] = {}
-
-    def __call__(self, relative: str) -> str:
-        try:
-            stat = os.stat(os.path.join(self._root, relative))
-        except FileNotFoundError:
-            return ""
-        except OSError:
-            return "unreadable"  # rendered again, so that its reader reports why
-        stamp = [stat.st_mtime_ns, stat.st_size]
-        recorded = self._recorded.get(relative)
-        if recorded is not None and recorded[:2] == stamp:
-            digest = recorded[2]
-        else:
-            digest = _fingerprint(read_or_empty(Path(self._root, relative)))
-        if stat.st_mtime_ns < self._now - SETTLED_NS:
-            self.settled[relative] = [*stamp, digest]
-        return digest
-
-
 def _shared_inputs(root: Path) -> str:
     """Everything every page depends on: site.yaml, the templates and stylesheet,
     and locpipe's own rendering code."""
@@ -88,7 +43,7 @@ def _shared_inputs(root: Path) -> str:
             parts += [path.name, read_or_empty(path)]
     package = Path(__file__).parent
     parts += [read_or_empty(package / name) for name in RENDERING_MODULES]
-    return _fingerprint(*parts)
+    return fingerprint(*parts)
 
 
 def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, progress: Progress | None = None) -> BuildResult:
@@ -108,13 +63,13 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
         shared = _shared_inputs(root)
         manifest = _load_manifest(root)
         pages = manifest["pages"]
-        digest = _FileDigests(root, manifest["files"])
+        digest = FileDigests(root, manifest["files"])
         site_po = {locale: digest(catalog_path(locale, SITE_CATALOG)) for locale in every}
         keys: dict[str, str] = {}
         for slug in slugs:
             page = digest(f"{CONTENT_DIR}/{slug}.md")
             for locale in every:
-                keys[f"{locale}/{slug}"] = _fingerprint(shared, locale, page, digest(catalog_path(locale, slug)), site_po[locale])
+                keys[f"{locale}/{slug}"] = fingerprint(shared, locale, page, digest(catalog_path(locale, slug)), site_po[locale])
         dirty = sorted({
             name.split("/", 1)[1] for name, key in keys.items()
             if pages.get(name, {}).get("key") != key or not os.path.isfile(f"{root}/build/{name}.html")
@@ -144,7 +99,7 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
         manifest["site_files"] = site_files
         summary = manifest.setdefault("summary", {})
         for locale in [locale for locale in chosen if locale in config.target_locales]:
-            key = _fingerprint(shared, site_po[locale])
+            key = fingerprint(shared, site_po[locale])
             if not isinstance(summary.get(locale), dict) or summary[locale].get("key") != key:
                 summary[locale] = {"key": key, **_rendering().site_catalogue_summary(site, locale)}
             entries = [pages[f"{locale}/{slug}"]["entry"] for slug in slugs]
@@ -191,11 +146,11 @@ def _site_file_keys(shared: str, locales: list[str], slugs: list[str], site_po: 
     sitemap and stylesheet from site.yaml, the templates and the list of pages;
     a locale's index also from its site.po and its pages' titles and
     descriptions. Editing a page's text rewrites none of them."""
-    listing = _fingerprint(shared, *locales, *slugs)
+    listing = fingerprint(shared, *locales, *slugs)
     keys = {path: listing for path in ("build/index.html", "build/sitemap.xml", "build/style.css")}
     for locale in locales:
         shown = [[pages[f"{locale}/{slug}"]["entry"][name] for name in INDEXED] for slug in slugs]
-        keys[f"build/{locale}/index.html"] = _fingerprint(listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False))
+        keys[f"build/{locale}/index.html"] = fingerprint(listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False))
     return keys
 
 

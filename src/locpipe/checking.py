@@ -2,30 +2,30 @@
 file and line; and the progress report of ``locpipe stats``."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from . import catalog, site_checks
 from .build import language_name, output_path
 from .building import rare_collections
-from .catalog import Store
+from .catalog import Store, existing_catalogues, read_catalog_file
 from .checks import LocaleRules, check_message
 from .config import SiteConfig
 from .content import parse_page
-from .site import CONTENT_DIR
+from .digests import FileDigests, fingerprint
 from .errors import CatalogError, LocpipeError
 from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import write_if_changed
 from .model import Counts, Finding, Message
-from .catalog import existing_catalogues, read_catalog_file
-from .site import Site, catalog_path, existing_catalogue_slugs, template_path
-from .updating import catalogue_messages
-from .site_checks import approved_text, normalize, wording_difference
+from .site import CONTENT_DIR, Site, catalog_path, existing_catalogue_slugs, read_or_empty, template_path
+from .site_checks import Problem, approved_text, normalize, wording_difference
 from .stats import catalogue_counts, locale_stats
 from .templates import render, template_strings
+from .updating import catalogue_messages
 
 
 CHECK_PARALLEL_FROM = 40  # pages; fewer are checked faster in one process than a pool starts
@@ -49,8 +49,10 @@ class _Stylesheets:
 
     root: Path
     texts: dict[str, str | None] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # by the page being checked: its findings depend on them
 
     def __call__(self, relative: str) -> str | None:
+        self.used.add(relative)
         if relative not in self.texts:
             try:
                 self.texts[relative] = (self.root / relative).read_text(encoding="utf-8", errors="replace")
@@ -80,8 +82,82 @@ class _CatalogueFindings:
     template: list[Finding] = field(default_factory=list)
     locales: dict[str, list[Finding]] = field(default_factory=dict)
     counts: dict[str, Counts] = field(default_factory=dict)
-    unfinished: dict[str, tuple[str, list[site_checks.Problem]]] = field(default_factory=dict)  # file, each unfinished message
+    unfinished: dict[str, tuple[str, list[Problem]]] = field(default_factory=dict)  # file, each unfinished message
     built: dict[str, list[Finding]] = field(default_factory=dict)
+    stylesheets: list[str] = field(default_factory=list)  # that its built pages use
+
+    def as_json(self) -> dict:
+        def rows(findings: list) -> list[list]:
+            return [list(astuple(finding)) for finding in findings]
+
+        return {"template": rows(self.template), "locales": {locale: rows(found) for locale, found in self.locales.items()},
+                "counts": {locale: list(astuple(counts)) for locale, counts in self.counts.items()},
+                "unfinished": {locale: [relative, rows(problems)] for locale, (relative, problems) in self.unfinished.items()},
+                "built": {locale: rows(found) for locale, found in self.built.items()}, "stylesheets": self.stylesheets}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "_CatalogueFindings":
+        def findings(rows: list[list]) -> list[Finding]:
+            return [Finding(*row) for row in rows]
+
+        return cls(template=findings(data["template"]), locales={locale: findings(rows) for locale, rows in data["locales"].items()},
+                   counts={locale: Counts(*row) for locale, row in data["counts"].items()},
+                   unfinished={locale: (relative, [Problem(*row) for row in rows]) for locale, (relative, rows) in data["unfinished"].items()},
+                   built={locale: findings(rows) for locale, rows in data["built"].items()}, stylesheets=data["stylesheets"])
+
+
+CHECK_CACHE = ".cache/check-cache.json"
+
+
+class _CheckCache:
+    """Each page's findings from the last check, kept with the digests of every
+    file they came from (the page, its template and catalogues, its built
+    pages and their stylesheets) and of site.yaml and locpipe's own code: a
+    page none of them changed for is not checked again. Deleting ``.cache/``
+    (or any unreadable cache) means checking everything."""
+
+    def __init__(self, job: "_CheckJob"):
+        root = job.config.root
+        package = Path(__file__).parent
+        self._path = root / CHECK_CACHE
+        self._job = job
+        self._key = fingerprint(read_or_empty(root / "site.yaml"), *job.targets, json.dumps(job.built, sort_keys=True),
+                                *(read_or_empty(module) for module in sorted(package.glob("*.py"))))
+        try:
+            recorded = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = None
+        if not isinstance(recorded, dict) or recorded.get("key") != self._key:
+            recorded = {"pages": {}, "files": {}}
+        self._pages: dict[str, dict] = recorded["pages"]
+        self._digest = FileDigests(root, recorded["files"])
+        self._inputs: dict[str, list[str]] = {}
+
+    def _digests_of(self, slug: str) -> list[str]:
+        paths = [f"{CONTENT_DIR}/{slug}.md", template_path(slug), *(catalog_path(locale, slug) for locale in self._job.targets),
+                 *(output_path(locale, slug) for locale in self._job.built)]
+        return [self._digest(path) for path in paths]
+
+    def reuse(self, paths: list[str]) -> tuple[dict[str, "_CatalogueFindings"], list[str]]:
+        """The findings of the pages whose files did not change, and the paths of the others."""
+        reused, stale = {}, []
+        for path in paths:
+            slug = path[: -len(".md")]
+            digests = self._inputs[slug] = self._digests_of(slug)
+            entry = self._pages.get(slug)
+            if (isinstance(entry, dict) and entry.get("inputs") == digests
+                    and all(self._digest(sheet) == digest for sheet, digest in entry.get("stylesheets", {}).items())):
+                reused[slug] = _CatalogueFindings.from_json(entry["found"])
+            else:
+                stale.append(path)
+        return reused, stale
+
+    def save(self, found: dict[str, "_CatalogueFindings"]) -> None:
+        pages = {slug: {"inputs": self._inputs[slug], "stylesheets": {sheet: self._digest(sheet) for sheet in catalogue.stylesheets},
+                        "found": catalogue.as_json()}
+                 for slug, catalogue in found.items() if slug in self._inputs}
+        data = {"key": self._key, "pages": pages, "files": self._digest.settled}
+        write_if_changed(self._path, json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
 
 
 def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
@@ -101,8 +177,12 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
         built_locales = chosen if built else []
     job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
                     _built_expectations(site, built_locales), _Stylesheets(site.root))
+    cache = _CheckCache(job)
     with rare_collections():
-        found = _check_pages(job, site.page_paths)
+        reused, stale = cache.reuse(site.page_paths)
+        checked = _check_pages(job, stale)
+        found = {slug: reused[slug] if slug in reused else checked[slug] for slug in (path[: -len(".md")] for path in site.page_paths)}
+        cache.save(found)
         found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {})
     result = CheckResult()
     add = result.findings.append
@@ -181,7 +261,9 @@ def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueF
             page = parse_page(path, (job.config.root / CONTENT_DIR / path).read_bytes(), job.config.translatable_fields)
         except (LocpipeError, OSError) as exc:
             return found, (path, exc)
+        job.stylesheets.used.clear()
         found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo, page.env)
+        found[page.slug].stylesheets = sorted(job.stylesheets.used)
     return found, None
 
 
