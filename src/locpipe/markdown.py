@@ -100,6 +100,22 @@ class _CachingRenderer(RendererHTML):
         self._inline_html.remember(id(tokens), (tokens, html))
         return html
 
+    def render_with_children(self, tokens, options, env, children: dict[int, list]) -> str:
+        """markdown-it's ``render``, with the inline children of the tokens at
+        some indexes replaced (by a translation's): the page's tokens, shared by
+        every locale, are neither copied nor changed."""
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            if token.type == "inline":
+                inline = children.get(i, token.children)
+                if inline:
+                    out.append(self.renderInline(inline, options, env))
+            elif token.type in self.rules:
+                out.append(self.rules[token.type](tokens, i, options, env))
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
 
 _UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|file|data):")
 

@@ -7,7 +7,6 @@ carries it gets ``lang`` of the source locale.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,7 +87,9 @@ class Translations:
 
 def render_body(page: Page, page_segments: list[Segment], translations: Translations, source_locale: str) -> str:
     """The page body's HTML in a locale."""
-    tokens = list(page.tokens)
+    tokens = page.tokens
+    children: dict[int, list] = {}  # token index -> the translation's inline tokens
+    carriers: dict[int, object] = {}  # token index -> a copy marked lang="<source>"
     if not translations.source_locale:
         for segment in page_segments:
             translated = translations.get(segment.msgid)
@@ -96,14 +97,18 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
                 original = tokens[segment.carrier_index]
                 carrier = original.copy(attrs=dict(original.attrs))  # copy() shares attrs: never touch the page's
                 carrier.attrSet("lang", source_locale)
-                tokens[segment.carrier_index] = carrier
+                carriers[segment.carrier_index] = carrier
             elif translated != segment.msgid:
-                block = copy.copy(tokens[segment.token_index])  # Token.copy (dataclasses.replace) is slower
-                block.children = parse_translation(translated, page.env)
-                tokens[segment.token_index] = block
-    shown = [token for token in tokens if i18n_comment(token) is None]
+                children[segment.token_index] = parse_translation(translated, page.env)
+    shown: list = []
+    shown_children: dict[int, list] = {}
+    for index, token in enumerate(tokens):
+        if i18n_comment(token) is None:
+            if index in children:
+                shown_children[len(shown)] = children[index]
+            shown.append(carriers.get(index, token))
     md = parser()
-    return md.renderer.render(shown, md.options, page.env)
+    return md.renderer.render_with_children(shown, md.options, page.env, shown_children)
 
 
 SUMMARY_LENGTH = 160  # what search engines show of a meta description
@@ -146,8 +151,14 @@ def format_page_date(value: object, locale: str) -> str | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return format_date(value, format="long", locale=babel_locale(locale))
+        return _long_date(value, locale)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _long_date(value: dt.date, locale: str) -> str:
+    """Pages share few dates: Babel formats each once per locale."""
+    return format_date(value, format="long", locale=babel_locale(locale))
 
 
 def disclaimer(config: SiteConfig, locale: str, ui: Translations) -> Text:
