@@ -32,6 +32,10 @@ from synthetic import generate  # noqa: E402
 HERE = Path(__file__).parent
 FLOOR = "floor: markdown-it-py, every page once per locale"
 MSGMERGE = "GNU msgmerge --previous, file by file (same edit)"
+FILES = "file system: writing as many files as a full build, of the same sizes"
+CHECK_FIRST = "check, first after a full build (no check cache)"
+CHECK_AGAIN = "check again, nothing changed (built pages verified)"
+CHECK_ONE_MSGSTR = "check after editing one German msgstr (and building)"
 LOCPIPE = [sys.executable, "-m", "locpipe"]
 
 
@@ -74,6 +78,22 @@ def floor(root: Path, locales: int) -> tuple[float, float, float]:
             md.render(text)
     after = resource.getrusage(resource.RUSAGE_SELF)
     return time.perf_counter() - started, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+
+
+def write_like_the_build(root: Path) -> tuple[float, float, float]:
+    """What creating the build's files costs this machine's file system by
+    itself: a file of each built page's size, in folders like build/'s."""
+    sizes = [(path.relative_to(root / "build"), path.stat().st_size) for path in sorted((root / "build").rglob("*.html"))]
+    into = Path(tempfile.mkdtemp(dir=root, prefix=".files-"))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    for relative, size in sizes:
+        (into / relative).parent.mkdir(parents=True, exist_ok=True)
+        (into / relative).write_bytes(b"x" * size)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    measured = time.perf_counter() - started, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    shutil.rmtree(into)
+    return measured
 
 
 def snapshot(root: Path, into: Path) -> None:
@@ -197,7 +217,10 @@ def main() -> None:
         shutil.rmtree(root / ".cache", ignore_errors=True)
 
     rows["full build, both locales"] = median_of(args.runs, clean_build, lambda: run(root, "build"))
-    rows["check (built pages verified)"] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"))
+    rows[FILES] = median_of(args.runs, lambda: None, lambda: write_like_the_build(root))
+    rows[CHECK_FIRST] = median_of(args.runs, lambda: (root / ".cache/check-cache.json").unlink(missing_ok=True),
+                                  lambda: run(root, "check", "--built"))
+    rows[CHECK_AGAIN] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"))
     rows["no-op rebuild"] = median_of(args.runs, lambda: None, lambda: run(root, "build"))
     page = sorted((root / "content").rglob("*.md"))[len(list((root / "content").rglob("*.md"))) // 2]
     original_page = page.read_text(encoding="utf-8")
@@ -210,6 +233,12 @@ def main() -> None:
     rows["rebuild after editing one German msgstr"] = median_of(
         args.runs, lambda: po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
         lambda: run(root, "build"))
+    run(root, "build")
+    run(root, "check", "--built")
+    rows[CHECK_ONE_MSGSTR] = median_of(
+        args.runs, lambda: (po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
+                            run(root, "build")),
+        lambda: run(root, "check", "--built"))
     po.write_text(original_po, encoding="utf-8")
     run(root, "build")
 
@@ -229,7 +258,9 @@ def main() -> None:
         "noop_share_of_full_build": rows["no-op rebuild"][0] / full_wall,
         "one_page_share_of_full_build": rows["rebuild after editing one page"][0] / full_wall,
         "one_msgstr_share_of_full_build": rows["rebuild after editing one German msgstr"][0] / full_wall,
-        "check_share_of_full_build": rows["check (built pages verified)"][0] / full_wall,
+        "check_share_of_full_build": rows[CHECK_AGAIN][0] / full_wall,
+        "first_check_share_of_full_build": rows[CHECK_FIRST][0] / full_wall,
+        "check_after_one_msgstr_share_of_full_build": rows[CHECK_ONE_MSGSTR][0] / full_wall,
     }
     if args.memory_pages:
         big = work / "big"

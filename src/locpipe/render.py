@@ -100,15 +100,17 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
                 carriers[segment.carrier_index] = carrier
             elif translated != segment.msgid:
                 children[segment.token_index] = parse_translation(translated, page.env)
-    shown: list = []
-    shown_children: dict[int, list] = {}
-    for index, token in enumerate(tokens):
-        if i18n_comment(token) is None:
-            if index in children:
-                shown_children[len(shown)] = children[index]
-            shown.append(carriers.get(index, token))
+    notes = [index for index, token in enumerate(tokens) if token.type == "html_block" and i18n_comment(token) is not None]
+    if notes or carriers:  # the translator notes are not shown; the carriers replace their originals
+        shown, shown_children = [], {}
+        for index, token in enumerate(tokens):
+            if index not in notes:
+                if index in children:
+                    shown_children[len(shown)] = children[index]
+                shown.append(carriers.get(index, token))
+        tokens, children = shown, shown_children
     md = parser()
-    return md.renderer.render_with_children(shown, md.options, page.env, shown_children)
+    return md.renderer.render_with_children(tokens, md.options, page.env, children)
 
 
 SUMMARY_LENGTH = 160  # what search engines show of a meta description
