@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, tree_bytes
-from locpipe import building, catalog, checking, pipeline, rendering
+from locpipe import catalog, checking, digests, pipeline, rendering
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -147,8 +147,8 @@ def test_a_no_op_rebuild_reads_no_settled_input(site: Path, monkeypatch) -> None
     _age(site, 60)
     build(site)
     read: list[Path] = []
-    original = building.read_or_empty
-    monkeypatch.setattr(building, "read_or_empty", lambda path: read.append(path) or original(path))
+    original = digests.read_or_empty
+    monkeypatch.setattr(digests, "read_or_empty", lambda path: read.append(path) or original(path))
     assert build(site).rendered == 0
     assert not [path for path in read if path.suffix in (".md", ".po")]
 
@@ -192,6 +192,20 @@ def test_a_check_after_a_change_finds_what_a_check_from_scratch_finds(shipped: P
     assert again != []
 
 
+def test_after_a_library_upgrade_everything_is_built_and_checked_again(shipped: Path, monkeypatch) -> None:
+    """A page or a finding depends on markdown-it-py, Babel, … as much as on
+    locpipe's code: a cache from another version is not trusted."""
+    check(shipped)
+    parsed: list[str] = []
+    original = checking.parse_page
+    monkeypatch.setattr(checking, "parse_page", lambda path, *rest: parsed.append(path) or original(path, *rest))
+    upgraded = digests.version
+    monkeypatch.setattr(digests, "version", lambda name: "99.0" if name == "markdown-it-py" else upgraded(name))
+    assert build(shipped).rendered == len(pipeline.load_site(shipped).page_paths)
+    check(shipped)
+    assert len(parsed) == len(pipeline.load_site(shipped).page_paths)
+
+
 def test_a_second_check_parses_no_unchanged_page(shipped: Path, monkeypatch) -> None:
     first = check(shipped)
     parsed: list[str] = []
@@ -227,6 +241,7 @@ def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp
     def check(parallel_from: int) -> pipeline.CheckResult:
         monkeypatch.setattr(checking, "CHECK_PARALLEL_FROM", parallel_from)
         monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        (root / checking.CHECK_CACHE).unlink(missing_ok=True)  # every page checked, none taken from the last check
         return pipeline.check(pipeline.load_site(root), built=True)
 
     one, workers = check(10**9), check(1)

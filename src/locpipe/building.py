@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import FileDigests, fingerprint
+from .digests import RENDERING_LIBRARIES, FileDigests, fingerprint, library_versions
 from .extract import SITE_CATALOG
 from .fsio import site_lock, write_if_changed
 from .progress import Progress
@@ -36,13 +36,14 @@ class BuildResult:
 
 def _shared_inputs(root: Path) -> str:
     """Everything every page depends on: site.yaml, the templates and stylesheet,
-    and locpipe's own rendering code."""
+    locpipe's own rendering code and the libraries it renders with."""
     parts: list[bytes | str] = [read_or_empty(root / "site.yaml")]
     for folder in template_dirs(root):
         for path in sorted(folder.glob("*")):
             parts += [path.name, read_or_empty(path)]
     package = Path(__file__).parent
     parts += [read_or_empty(package / name) for name in RENDERING_MODULES]
+    parts.append(library_versions(RENDERING_LIBRARIES))
     return fingerprint(*parts)
 
 

@@ -16,7 +16,7 @@ from .catalog import Store, existing_catalogues, read_catalog_file
 from .checks import LocaleRules, check_message
 from .config import SiteConfig
 from .content import parse_page
-from .digests import FileDigests, fingerprint
+from .digests import CHECKING_LIBRARIES, FileDigests, fingerprint, library_versions
 from .errors import CatalogError, LocpipeError
 from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import write_if_changed
@@ -112,8 +112,8 @@ CHECK_CACHE = ".cache/check-cache.json"
 class _CheckCache:
     """Each page's findings from the last check, kept with the digests of every
     file they came from (the page, its template and catalogues, its built
-    pages and their stylesheets) and of site.yaml and locpipe's own code: a
-    page none of them changed for is not checked again. Deleting ``.cache/``
+    pages and their stylesheets) and of site.yaml, locpipe's own code and the
+    libraries it checks with: a page none of them changed for is not checked again. Deleting ``.cache/``
     (or any unreadable cache) means checking everything."""
 
     def __init__(self, job: "_CheckJob"):
@@ -122,7 +122,7 @@ class _CheckCache:
         self._path = root / CHECK_CACHE
         self._job = job
         self._key = fingerprint(read_or_empty(root / "site.yaml"), *job.targets, json.dumps(job.built, sort_keys=True),
-                                *(read_or_empty(module) for module in sorted(package.glob("*.py"))))
+                                *(read_or_empty(module) for module in sorted(package.glob("*.py"))), library_versions(CHECKING_LIBRARIES))
         try:
             recorded = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

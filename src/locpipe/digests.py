@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 from .site import read_or_empty
@@ -51,3 +52,13 @@ class FileDigests:
         if stat.st_mtime_ns < self._now - SETTLED_NS:
             self.settled[relative] = [*stamp, digest]
         return digest
+
+
+# The libraries a built page, or a finding, depends on: after an upgrade the
+# caches are not trusted, and everything is built and checked again.
+RENDERING_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "Babel", "translate-toolkit", "PyYAML")
+CHECKING_LIBRARIES = (*RENDERING_LIBRARIES, "lxml", "tinycss2", "cssselect")
+
+
+def library_versions(names: tuple[str, ...]) -> str:
+    return " ".join(f"{name}=={version(name)}" for name in names)
