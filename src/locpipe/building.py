@@ -14,12 +14,12 @@ from pathlib import Path
 from .digests import RENDERING_LIBRARIES, FileDigests, fingerprint, library_versions
 from .extract import SITE_CATALOG
 from .fsio import site_lock, write_if_changed
+from .model import Counts
 from .progress import Progress
 from .pseudo import PSEUDO_LOCALE
 from .site import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
 
 BUILD_MANIFEST = ".cache/build-manifest.json"
-RENDERING_MODULES = ("building.py", "rendering.py", "build.py", "content.py", "render.py", "markdown.py", "segment.py", "pseudo.py", "templates.py")
 
 
 @dataclass(slots=True)
@@ -36,13 +36,12 @@ class BuildResult:
 
 def _shared_inputs(root: Path) -> str:
     """Everything every page depends on: site.yaml, the templates and stylesheet,
-    locpipe's own rendering code and the libraries it renders with."""
+    locpipe's own code and the libraries it renders with."""
     parts: list[bytes | str] = [read_or_empty(root / "site.yaml")]
     for folder in template_dirs(root):
         for path in sorted(folder.glob("*")):
             parts += [path.name, read_or_empty(path)]
-    package = Path(__file__).parent
-    parts += [read_or_empty(package / name) for name in RENDERING_MODULES]
+    parts += [read_or_empty(module) for module in sorted(Path(__file__).parent.glob("*.py"))]
     parts.append(library_versions(RENDERING_LIBRARIES))
     return fingerprint(*parts)
 
@@ -104,16 +103,14 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
             if not isinstance(summary.get(locale), dict) or summary[locale].get("key") != key:
                 summary[locale] = {"key": key, **_rendering().site_catalogue_summary(site, locale)}
             entries = [pages[f"{locale}/{slug}"]["entry"] for slug in slugs]
-            total = summary[locale]["total"] + sum(entry["total"] for entry in entries)
-            translated = summary[locale]["translated"] + sum(entry["translated"] for entry in entries)
-            result.percent[locale] = round(100.0 * translated / total, 1) if total else 100.0
+            result.percent[locale] = Counts(total=summary[locale]["total"] + sum(entry["total"] for entry in entries),
+                                            translated=summary[locale]["translated"] + sum(entry["translated"] for entry in entries)).percent
             if summary[locale]["disclaimer_differs"]:
                 result.disclaimer_differs.append(catalog_path(locale, SITE_CATALOG))
         manifest["files"] = digest.settled
         write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
     result.seconds = time.perf_counter() - started
     return result
-
 
 
 def _rendering():

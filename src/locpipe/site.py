@@ -1,14 +1,21 @@
-"""A site on disk: its configuration, its pages and where each catalogue lives.
-Shared by every stage; nothing here writes."""
+"""A site on disk: its configuration, its pages, and where its templates,
+catalogues and pages live. Shared by every stage; nothing here writes."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig, load_config
 from .errors import ContentError
 from .model import Page
+
+CONTENT_DIR = "content"
+# Names at the top of content/ that would collide with what locpipe writes itself:
+# build/<locale>/index.html and locales/templates/site.pot.
+RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
+TEMPLATES_DIR = "locales/templates"
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass
@@ -35,14 +42,6 @@ class Site:
 def load_site(root: Path) -> Site:
     config = load_config(root)
     return Site(config, checked_page_paths(root))
-
-
-CONTENT_DIR = "content"
-# Names at the top of content/ that would collide with what locpipe writes itself:
-# build/<locale>/index.html and locales/templates/site.pot.
-RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
-TEMPLATES_DIR = "locales/templates"
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 def page_paths(root: Path) -> list[str]:
