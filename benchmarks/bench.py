@@ -2,9 +2,10 @@
 measured in the same run (machines are noisy; ratios travel, seconds do not).
 
 The floor is bare markdown-it-py rendering every page body once per locale in
-one process. Every step runs as the real command, several times; the table
-shows medians of wall and CPU time (workers included) and their ratio to the
-floor's. Results go to benchmarks/results.json.
+one process. Every step runs as the real command, several times, each run
+followed by a floor run; the table shows medians of wall and CPU time (workers
+included) and of each run's ratio to the floor after it. Results go to
+benchmarks/results.json.
 """
 from __future__ import annotations
 
@@ -58,12 +59,19 @@ def run(root: Path, *args: str) -> tuple[float, float, float]:
     return wall, user_after - user, system_after - system
 
 
-def median_of(runs: int, prepare, measure) -> tuple[float, float, float]:
-    measured = []
+def median_of(runs: int, prepare, measure, baseline) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """Medians of a step's (wall, user, system) seconds, and of its (wall, CPU,
+    user CPU) ratios to the floor measured right after each run: a machine's
+    speed drifts by a third within minutes here, so a floor from the start of
+    the run would make later steps look slower."""
+    measured, ratios = [], []
     for _ in range(runs):
         prepare()
-        measured.append(measure())
-    return tuple(statistics.median(column) for column in zip(*measured))
+        step = measure()
+        base = baseline()
+        measured.append(step)
+        ratios.append((step[0] / base[0], (step[1] + step[2]) / (base[1] + base[2]), step[1] / base[1]))
+    return tuple(statistics.median(column) for column in zip(*measured)), tuple(statistics.median(column) for column in zip(*ratios))
 
 
 def floor(root: Path, locales: int) -> tuple[float, float, float]:
@@ -186,15 +194,19 @@ def main() -> None:
     size = sum(p.stat().st_size for p in (root / "content").rglob("*.md"))
     locales = 2
 
-    rows: dict[str, tuple[float, float]] = {}
-    floors = [floor(root, locales) for _ in range(args.runs)]
-    rows[FLOOR] = tuple(statistics.median(column) for column in zip(*floors))
+    floors: list[tuple[float, float, float]] = []
+
+    def baseline() -> tuple[float, float, float]:
+        floors.append(floor(root, locales))
+        return floors[-1]
+
+    rows: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {}
 
     def clean_templates():
         shutil.rmtree(root / "locales/templates", ignore_errors=True)
 
-    rows["extract (all templates written)"] = median_of(args.runs, clean_templates, lambda: run(root, "extract"))
-    rows["update, no change"] = median_of(args.runs, lambda: None, lambda: run(root, "update"))
+    rows["extract (all templates written)"] = median_of(args.runs, clean_templates, lambda: run(root, "extract"), baseline)
+    rows["update, no change"] = median_of(args.runs, lambda: None, lambda: run(root, "update"), baseline)
 
     edited = 0
 
@@ -203,64 +215,70 @@ def main() -> None:
         restore(root, saved)
         edited = edit_paragraphs(root, 0.10)
 
-    rows["update after editing 10% of paragraphs"] = median_of(args.runs, edit, lambda: run(root, "update"))
+    rows["update after editing 10% of paragraphs"] = median_of(args.runs, edit, lambda: run(root, "update"), baseline)
     ours_matched = fuzzy_with_previous(root)
     edit()
     run(root, "extract")
-    merges = [msgmerge_file_by_file(root) for _ in range(args.runs)]
-    gnu_matched = merges[0][3]
-    rows[MSGMERGE] = tuple(statistics.median(m[i] for m in merges) for i in range(3))
+    gnu_matched = 0
+
+    def msgmerge() -> tuple[float, float, float]:
+        nonlocal gnu_matched
+        *seconds, gnu_matched = msgmerge_file_by_file(root)
+        return tuple(seconds)
+
+    rows[MSGMERGE] = median_of(args.runs, lambda: None, msgmerge, baseline)
     restore(root, saved)
 
     def clean_build():
         shutil.rmtree(root / "build", ignore_errors=True)
         shutil.rmtree(root / ".cache", ignore_errors=True)
 
-    rows["full build, both locales"] = median_of(args.runs, clean_build, lambda: run(root, "build"))
-    rows[FILES] = median_of(args.runs, lambda: None, lambda: write_like_the_build(root))
+    rows["full build, both locales"] = median_of(args.runs, clean_build, lambda: run(root, "build"), baseline)
+    rows[FILES] = median_of(args.runs, lambda: None, lambda: write_like_the_build(root), baseline)
     rows[CHECK_FIRST] = median_of(args.runs, lambda: (root / ".cache/check-cache.json").unlink(missing_ok=True),
-                                  lambda: run(root, "check", "--built"))
-    rows[CHECK_AGAIN] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"))
-    rows["no-op rebuild"] = median_of(args.runs, lambda: None, lambda: run(root, "build"))
+                                  lambda: run(root, "check", "--built"), baseline)
+    rows[CHECK_AGAIN] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"), baseline)
+    rows["no-op rebuild"] = median_of(args.runs, lambda: None, lambda: run(root, "build"), baseline)
     page = sorted((root / "content").rglob("*.md"))[len(list((root / "content").rglob("*.md"))) // 2]
     original_page = page.read_text(encoding="utf-8")
     rows["rebuild after editing one page"] = median_of(
         args.runs, lambda: page.write_text(original_page.replace("muscle", f"muscles{time.time_ns()}", 1), encoding="utf-8"),
-        lambda: run(root, "build"))
+        lambda: run(root, "build"), baseline)
     page.write_text(original_page, encoding="utf-8")
     po = root / "locales/de/LC_MESSAGES" / page.relative_to(root / "content").with_suffix(".po")
     original_po = po.read_text(encoding="utf-8")
     rows["rebuild after editing one German msgstr"] = median_of(
         args.runs, lambda: po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
-        lambda: run(root, "build"))
+        lambda: run(root, "build"), baseline)
     run(root, "build")
     run(root, "check", "--built")
     rows[CHECK_ONE_MSGSTR] = median_of(
         args.runs, lambda: (po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
                             run(root, "build")),
-        lambda: run(root, "check", "--built"))
+        lambda: run(root, "check", "--built"), baseline)
     po.write_text(original_po, encoding="utf-8")
     run(root, "build")
 
-    floor_wall, floor_user, floor_system = rows[FLOOR]
-    floor_cpu = floor_user + floor_system
+    floor_seconds = tuple(statistics.median(column) for column in zip(*floors))
     table = [f"| step ({args.pages} pages, {size / 1e6:.1f} MB, {locales} locales) | wall s | CPU s (user + sys) | wall × floor | CPU × floor | user CPU × floor |",
              "|---|---|---|---|---|---|"]
-    for name, (wall, user, system) in rows.items():
-        table.append(f"| {name} | {wall:.2f} | {user + system:.2f} ({user:.2f} + {system:.2f}) | {wall / floor_wall:.2f} "
-                     f"| {(user + system) / floor_cpu:.2f} | {user / floor_user:.2f} |")
-    full_wall = rows["full build, both locales"][0]
+    for name, ((wall, user, system), ratios) in {FLOOR: (floor_seconds, (1.0, 1.0, 1.0)), **rows}.items():
+        table.append(f"| {name} | {wall:.2f} | {user + system:.2f} ({user:.2f} + {system:.2f}) | " + " | ".join(f"{ratio:.2f}" for ratio in ratios) + " |")
+
+    def share_of_full_build(name: str) -> float:
+        """Wall time against a full build's, each taken against its own floor."""
+        return rows[name][1][0] / rows["full build, both locales"][1][0]
+
     notes = {
         "edited_paragraphs": edited,
         "matched_by_locpipe": ours_matched,
         "matched_by_msgmerge": gnu_matched,
-        "update_vs_msgmerge_wall": rows["update after editing 10% of paragraphs"][0] / rows[MSGMERGE][0],
-        "noop_share_of_full_build": rows["no-op rebuild"][0] / full_wall,
-        "one_page_share_of_full_build": rows["rebuild after editing one page"][0] / full_wall,
-        "one_msgstr_share_of_full_build": rows["rebuild after editing one German msgstr"][0] / full_wall,
-        "check_share_of_full_build": rows[CHECK_AGAIN][0] / full_wall,
-        "first_check_share_of_full_build": rows[CHECK_FIRST][0] / full_wall,
-        "check_after_one_msgstr_share_of_full_build": rows[CHECK_ONE_MSGSTR][0] / full_wall,
+        "update_vs_msgmerge_wall": rows["update after editing 10% of paragraphs"][1][0] / rows[MSGMERGE][1][0],
+        "floor_runs_wall_min_max": [min(f[0] for f in floors), max(f[0] for f in floors)],
+        **{f"{key}_share_of_full_build": share_of_full_build(name) for key, name in (
+            ("noop", "no-op rebuild"), ("one_page", "rebuild after editing one page"),
+            ("one_msgstr", "rebuild after editing one German msgstr"), ("check", CHECK_AGAIN), ("first_check", CHECK_FIRST),
+            ("check_after_one_msgstr", CHECK_ONE_MSGSTR))},
     }
     if args.memory_pages:
         big = work / "big"
@@ -272,7 +290,8 @@ def main() -> None:
     print(json.dumps(notes, indent=2))
     print(f"machine: {machine}")
     args.out.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "machine": machine, "table": table,
-                                    "seconds": {k: {"wall": v[0], "user": v[1], "sys": v[2]} for k, v in rows.items()}, "notes": notes},
+                                    "seconds": {k: {"wall": v[0][0], "user": v[0][1], "sys": v[0][2]} for k, v in {FLOOR: (floor_seconds, None), **rows}.items()},
+                                    "notes": notes},
                                    indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(work)
 
