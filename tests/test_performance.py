@@ -3,6 +3,7 @@ ones, a no-op rebuild writes nothing, and doubling the site at most about
 doubles the work (no quadratic step)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -190,6 +191,19 @@ def test_a_check_after_a_change_finds_what_a_check_from_scratch_finds(shipped: P
     (shipped / ".cache/check-cache.json").unlink()
     assert again == check(shipped)
     assert again != []
+
+
+@pytest.mark.parametrize("cache", ['{"key": 1', '[]', '{"key": "%s", "pages": [], "files": {}}',
+                                   '{"key": "%s", "pages": {"conditions/twitching": {"inputs": 1}}, "files": {"site.yaml": [1]}}'])
+def test_an_unreadable_check_cache_means_checking_again(shipped: Path, cache: str) -> None:
+    first = check(shipped)
+    edit(shipped / WHY_MUSCLES_TWITCH, "300–400 mg/Tag", "300–4000 mg/Tag")
+    key = json.loads((shipped / checking.CHECK_CACHE).read_text(encoding="utf-8"))["key"]
+    (shipped / checking.CHECK_CACHE).write_text(cache.replace("%s", key), encoding="utf-8")
+    again = check(shipped)
+    assert again != first
+    (shipped / checking.CHECK_CACHE).unlink()
+    assert again == check(shipped)
 
 
 def test_after_a_library_upgrade_everything_is_built_and_checked_again(shipped: Path, monkeypatch) -> None:

@@ -113,8 +113,9 @@ class _CheckCache:
     """Each page's findings from the last check, kept with the digests of every
     file they came from (the page, its template and catalogues, its built
     pages and their stylesheets) and of site.yaml, locpipe's own code and the
-    libraries it checks with: a page none of them changed for is not checked again. Deleting ``.cache/``
-    (or any unreadable cache) means checking everything."""
+    libraries it checks with: a page none of them changed for is not checked
+    again. Deleting ``.cache/`` (or an unreadable cache, or entry) means
+    checking everything (or that page) again."""
 
     def __init__(self, job: "_CheckJob"):
         root = job.config.root
@@ -127,7 +128,8 @@ class _CheckCache:
             recorded = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             recorded = None
-        if not isinstance(recorded, dict) or recorded.get("key") != self._key:
+        if (not isinstance(recorded, dict) or recorded.get("key") != self._key
+                or not all(isinstance(recorded.get(part), dict) for part in ("pages", "files"))):
             recorded = {"pages": {}, "files": {}}
         self._pages: dict[str, dict] = recorded["pages"]
         self._digest = FileDigests(root, recorded["files"])
@@ -145,11 +147,13 @@ class _CheckCache:
             slug = path[: -len(".md")]
             digests = self._inputs[slug] = self._digests_of(slug)
             entry = self._pages.get(slug)
-            if (isinstance(entry, dict) and entry.get("inputs") == digests
-                    and all(self._digest(sheet) == digest for sheet, digest in entry.get("stylesheets", {}).items())):
-                reused[slug] = _CatalogueFindings.from_json(entry["found"])
-            else:
-                stale.append(path)
+            try:
+                if entry["inputs"] == digests and all(self._digest(sheet) == digest for sheet, digest in entry["stylesheets"].items()):
+                    reused[slug] = _CatalogueFindings.from_json(entry["found"])
+                    continue
+            except (KeyError, TypeError, ValueError, AttributeError):  # no entry, or one this version cannot read
+                pass
+            stale.append(path)
         return reused, stale
 
     def save(self, found: dict[str, "_CatalogueFindings"]) -> None:

@@ -45,7 +45,7 @@ class FileDigests:
             return "unreadable"  # never equal to a recorded digest: its reader reports why
         stamp = [stat.st_mtime_ns, stat.st_size]
         recorded = self._recorded.get(relative)
-        if recorded is not None and recorded[:2] == stamp:
+        if isinstance(recorded, list) and len(recorded) == 3 and recorded[:2] == stamp:
             digest = recorded[2]
         else:
             digest = fingerprint(read_or_empty(Path(self._root, relative)))
