@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import RENDERING_LIBRARIES, FileDigests, fingerprint, library_versions
+from .digests import RENDERING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
 from .extract import SITE_CATALOG
 from .fsio import site_lock, write_if_changed
 from .model import Counts
@@ -41,8 +41,7 @@ def _shared_inputs(root: Path) -> str:
     for folder in template_dirs(root):
         for path in sorted(folder.glob("*")):
             parts += [path.name, read_or_empty(path)]
-    parts += [read_or_empty(module) for module in sorted(Path(__file__).parent.glob("*.py"))]
-    parts.append(library_versions(RENDERING_LIBRARIES))
+    parts.append(code_and_libraries(RENDERING_LIBRARIES))
     return fingerprint(*parts)
 
 

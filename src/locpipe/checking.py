@@ -16,7 +16,7 @@ from .catalog import Store, existing_catalogues, read_catalog_file
 from .checks import LocaleRules, check_message
 from .config import SiteConfig
 from .content import parse_page
-from .digests import CHECKING_LIBRARIES, FileDigests, fingerprint, library_versions
+from .digests import CHECKING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
 from .errors import CatalogError, LocpipeError
 from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import write_if_changed
@@ -119,11 +119,10 @@ class _CheckCache:
 
     def __init__(self, job: "_CheckJob"):
         root = job.config.root
-        package = Path(__file__).parent
         self._path = root / CHECK_CACHE
         self._job = job
         self._key = fingerprint(read_or_empty(root / "site.yaml"), *job.targets, json.dumps(job.built, sort_keys=True),
-                                *(read_or_empty(module) for module in sorted(package.glob("*.py"))), library_versions(CHECKING_LIBRARIES))
+                                code_and_libraries(CHECKING_LIBRARIES))
         try:
             recorded = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -11,6 +11,7 @@ from .model import Page
 from .site import CONTENT_DIR, checked_page_paths
 from .yamlio import load_with_lines
 
+
 def decode_utf8(data: bytes, path: str) -> str:
     """UTF-8 text (a BOM is dropped), or an error at the line of the first bad byte."""
     try:

@@ -60,5 +60,7 @@ RENDERING_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSaf
 CHECKING_LIBRARIES = (*RENDERING_LIBRARIES, "lxml", "tinycss2", "cssselect")
 
 
-def library_versions(names: tuple[str, ...]) -> str:
-    return " ".join(f"{name}=={version(name)}" for name in names)
+def code_and_libraries(libraries: tuple[str, ...]) -> str:
+    """A digest of locpipe's own modules and of the versions of ``libraries``."""
+    modules = sorted(Path(__file__).parent.glob("*.py"))
+    return fingerprint(*(read_or_empty(module) for module in modules), *(f"{name}=={version(name)}" for name in libraries))

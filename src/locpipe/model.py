@@ -87,7 +87,7 @@ class Counts:
         return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
 
     def add(self, other: "Counts") -> None:
-        for name in ("total", "translated", "fuzzy", "untranslated", "words_left"):
+        for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
