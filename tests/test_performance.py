@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, tree_bytes
-from locpipe import catalog, checking, digests, pipeline, rendering
+from locpipe import building, catalog, checking, digests, pipeline, rendering
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -98,6 +98,16 @@ def test_a_no_op_build_loads_no_parser_or_template_library(site: Path) -> None:
              "print(sorted(m for m in ('markdown_it', 'translate', 'jinja2', 'lxml', 'tinycss2') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("manifest", ['{"pages": [], "files": {}}', '{"pages": {"en/x": 1}, "files": {}, "site_files": {}, "summary": {}}',
+                                      '{"pages": {"en/conditions/twitching": {"key": "k", "entry": {}}}, "files": {}, "site_files": {}, "summary": {}}',
+                                      '{"pages": {}, "files": {"site.yaml": 7}, "site_files": {}, "summary": {"de": {"key": "k"}}}'])
+def test_a_manifest_of_another_shape_means_building_again(site: Path, tmp_path: Path, manifest: str) -> None:
+    build(site)
+    (site / building.BUILD_MANIFEST).write_text(manifest, encoding="utf-8")
+    assert build(site).rendered == len(pipeline.load_site(site).page_paths)
+    assert tree_bytes(site / "build") == clean_build_of(site, tmp_path / "clean")
 
 
 def test_deleting_the_cache_gives_a_clean_build(site: Path) -> None:

@@ -134,8 +134,10 @@ def rare_collections():
         gc.unfreeze()
 
 
-# What a locale's index shows of each page.
+# What a locale's index shows of each page, and what the manifest keeps of it.
 INDEXED = ("title", "title_fallback", "description", "description_fallback")
+ENTRY_FIELDS = {*INDEXED, "total", "translated"}
+SUMMARY_FIELDS = {"key", "total", "translated", "disclaimer_differs"}
 
 
 def _site_file_keys(shared: str, locales: list[str], slugs: list[str], site_po: dict[str, str], pages: dict) -> dict[str, str]:
@@ -158,8 +160,18 @@ def _load_manifest(root: Path) -> dict:
     an unreadable manifest is an empty one (everything is rendered again)."""
     try:
         manifest = json.loads((root / BUILD_MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
         manifest = None
-    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(part), dict) for part in ("pages", "files")):
+    if not _readable(manifest):
         return {"pages": {}, "files": {}, "site_files": {}, "summary": {}}
     return manifest
+
+
+def _readable(manifest: object) -> bool:
+    """Whether ``manifest`` has the shape ``build`` writes (one from another
+    version, or edited by hand, may not)."""
+    return (isinstance(manifest, dict)
+            and all(isinstance(manifest.get(part), dict) for part in ("pages", "files", "site_files", "summary"))
+            and all(isinstance(page, dict) and isinstance(page.get("key"), str) and isinstance(page.get("entry"), dict)
+                    and page["entry"].keys() == ENTRY_FIELDS for page in manifest["pages"].values())
+            and all(isinstance(locale, dict) and locale.keys() == SUMMARY_FIELDS for locale in manifest["summary"].values()))
