@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from .catalog import existing_catalogues
 from .config import CONFIG_NAME, babel_locale, parse_config
 from .errors import ConfigError
 from .fsio import site_lock, write_atomic
-from .catalog import existing_catalogues
 from .site import Site, load_site
-from .updating import UpdateResult, catalogue_messages, update
 from .stats import locale_stats
+from .updating import UpdateResult, catalogue_messages, update
 from .yamlio import load_with_lines
 
 

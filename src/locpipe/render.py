@@ -100,7 +100,7 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
                 carriers[segment.carrier_index] = carrier
             elif translated != segment.msgid:
                 children[segment.token_index] = parse_translation(translated, page.env)
-    notes = [index for index, token in enumerate(tokens) if token.type == "html_block" and i18n_comment(token) is not None]
+    notes = {index for index, token in enumerate(tokens) if token.type == "html_block" and i18n_comment(token) is not None}
     if notes or carriers:  # the translator notes are not shown; the carriers replace their originals
         shown, shown_children = [], {}
         for index, token in enumerate(tokens):

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from .errors import LocpipeError
 from .building import build
-from .site import load_site
+from .errors import LocpipeError
 from .report import format_error
-from .site import template_dirs
+from .site import load_site, template_dirs
 
 STATE_PATH = "/__locpipe__/state"
 RELOAD_SCRIPT = b"""<script>

@@ -14,16 +14,14 @@ from pathlib import Path
 from babel.messages.plurals import get_plural
 
 from . import catalog
-from .catalog import Store
+from .catalog import Store, existing_catalogues
 from .config import babel_locale
 from .errors import CatalogError
-from .extract import SITE_CATALOG
+from .extract import SITE_CATALOG, page_messages, site_messages
 from .fsio import site_lock, write_atomic
 from .merge import MergeReport, TranslationMemory, merge
 from .model import Message
 from .progress import Progress
-from .catalog import existing_catalogues
-from .extract import page_messages, site_messages
 from .site import Site, catalog_path, read_or_empty, template_path
 from .templates import template_strings
 
