@@ -23,9 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import lxml.html
 from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from translate.storage import pypo
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import generate  # noqa: E402
@@ -34,6 +36,8 @@ HERE = Path(__file__).parent
 FLOOR = "floor: markdown-it-py, every page once per locale"
 MSGMERGE = "GNU msgmerge --previous, file by file (same edit)"
 FILES = "file system: writing as many files as a full build, of the same sizes"
+BUILD_LIBRARIES = "libraries alone, a build's least: each page parsed once, rendered per locale; German catalogues read; each translation parsed once"
+CHECK_LIBRARIES = "libraries alone, a check's least: each page parsed once; templates and German catalogues read; each translation parsed once; built pages parsed"
 CHECK_FIRST = "check, first after a full build (no check cache)"
 CHECK_AGAIN = "check again, nothing changed (built pages verified)"
 CHECK_ONE_MSGSTR = "check after editing one German msgstr (and building)"
@@ -74,16 +78,47 @@ def median_of(runs: int, prepare, measure, baseline) -> tuple[tuple[float, float
     return tuple(statistics.median(column) for column in zip(*measured)), tuple(statistics.median(column) for column in zip(*ratios))
 
 
+def _bare_markdown_it() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": False, "linkify": False}).enable(["table", "strikethrough"])
+    return md.use(front_matter_plugin).use(deflist_plugin)
+
+
 def floor(root: Path, locales: int) -> tuple[float, float, float]:
     """Bare markdown-it-py: read and render every page body once per locale."""
-    md = MarkdownIt("commonmark", {"typographer": False, "linkify": False}).enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(deflist_plugin)
+    md = _bare_markdown_it()
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     for path in sorted((root / "content").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         for _ in range(locales):
             md.render(text)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter() - started, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+
+
+def libraries_alone(root: Path, renders: int, catalogues: list[Path], built: list[Path]) -> tuple[float, float, float]:
+    """The least any build or check of these pages can do with its libraries,
+    in one process, with no template, check or file written: parse each page
+    once and render its blocks ``renders`` times, read each catalogue with
+    translate-toolkit as locpipe does (Babel's read_po is about a tenth
+    faster, polib slower), parse and render each distinct translation once,
+    parse each built page with lxml.
+    A target under this is out of reach with these libraries."""
+    md = _bare_markdown_it()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    for path in sorted((root / "content").rglob("*.md")):
+        env: dict = {}
+        tokens = md.parse(path.read_text(encoding="utf-8"), env)
+        for _ in range(renders):
+            md.renderer.render(tokens, md.options, env)
+    translations = set()
+    for path in catalogues:
+        translations.update(unit.target for unit in pypo.pofile(path.read_bytes()).units if unit.target and not unit.isheader())
+    for text in translations:
+        md.renderInline(text)
+    for path in built:
+        lxml.html.fromstring(path.read_bytes())
     after = resource.getrusage(resource.RUSAGE_SELF)
     return time.perf_counter() - started, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
 
@@ -235,8 +270,13 @@ def main() -> None:
 
     rows["full build, both locales"] = median_of(args.runs, clean_build, lambda: run(root, "build"), baseline)
     rows[FILES] = median_of(args.runs, lambda: None, lambda: write_like_the_build(root), baseline)
+    german = sorted((root / "locales/de/LC_MESSAGES").rglob("*.po"))
+    templates = sorted((root / "locales/templates").rglob("*.pot"))
+    rows[BUILD_LIBRARIES] = median_of(args.runs, lambda: None, lambda: libraries_alone(root, locales, german, []), baseline)
     rows[CHECK_FIRST] = median_of(args.runs, lambda: (root / ".cache/check-cache.json").unlink(missing_ok=True),
                                   lambda: run(root, "check", "--built"), baseline)
+    rows[CHECK_LIBRARIES] = median_of(args.runs, lambda: None, lambda: libraries_alone(
+        root, 0, templates + german, sorted((root / "build").rglob("*.html"))), baseline)
     rows[CHECK_AGAIN] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"), baseline)
     rows["no-op rebuild"] = median_of(args.runs, lambda: None, lambda: run(root, "build"), baseline)
     page = sorted((root / "content").rglob("*.md"))[len(list((root / "content").rglob("*.md"))) // 2]
@@ -275,6 +315,10 @@ def main() -> None:
         "matched_by_msgmerge": gnu_matched,
         "update_vs_msgmerge_wall": rows["update after editing 10% of paragraphs"][1][0] / rows[MSGMERGE][1][0],
         "floor_runs_wall_min_max": [min(f[0] for f in floors), max(f[0] for f in floors)],
+        # Lower bounds: the libraries' own work (one process) and, for a build, writing its files.
+        "build_least_cpu_x_floor": rows[BUILD_LIBRARIES][1][1] + rows[FILES][1][1],
+        "full_build_cpu_x_its_least": rows["full build, both locales"][1][1] / (rows[BUILD_LIBRARIES][1][1] + rows[FILES][1][1]),
+        "check_least_cpu_share_of_full_build_cpu": rows[CHECK_LIBRARIES][1][1] / rows["full build, both locales"][1][1],
         **{f"{key}_share_of_full_build": share_of_full_build(name) for key, name in (
             ("noop", "no-op rebuild"), ("one_page", "rebuild after editing one page"),
             ("one_msgstr", "rebuild after editing one German msgstr"), ("check", CHECK_AGAIN), ("first_check", CHECK_FIRST),
