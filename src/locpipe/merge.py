@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalog import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
-from .model import Message
+from .model import Message, Tally
 from .similar import FuzzyIndex, Match
 
 FUZZY_THRESHOLD = 0.6  # GNU msgmerge's
@@ -20,16 +20,12 @@ MEMORY_THRESHOLD = 0.8
 
 
 @dataclass(slots=True)
-class MergeReport:
+class MergeReport(Tally):
     kept: int = 0
     fuzzy: int = 0
     from_memory: int = 0
     untranslated: int = 0
     obsoleted: int = 0
-
-    def add(self, other: "MergeReport") -> None:
-        for name in self.__slots__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass(slots=True, frozen=True)

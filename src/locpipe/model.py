@@ -73,8 +73,18 @@ class Segment:
     comment: str | None = None
 
 
+class Tally:
+    """A dataclass of counters that sum slot by slot (a site's from its pages')."""
+
+    __slots__ = ()
+
+    def add(self, other: "Tally") -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
 @dataclass(slots=True)
-class Counts:
+class Counts(Tally):
     total: int = 0
     translated: int = 0
     fuzzy: int = 0
@@ -85,10 +95,6 @@ class Counts:
     def percent(self) -> float:
         """Translated and not fuzzy, as a percentage; an empty catalogue is complete."""
         return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
-
-    def add(self, other: "Counts") -> None:
-        for name in self.__slots__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
         return {**asdict(self), "percent": self.percent}
