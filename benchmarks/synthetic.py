@@ -7,7 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
-from locpipe import catalog, pipeline
+from locpipe import pipeline
+from locpipe.po import store as catalog
+from locpipe.po.gnu import gnu_layout
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,4 +68,4 @@ def fill_german(root: Path, known: dict[str, str]) -> None:
         store = catalog.read_catalog(path.read_bytes(), str(path))
         for unit in catalog.message_units(store):
             unit.target = translate(unit.source, known)
-        path.write_bytes(catalog.gnu_layout(catalog.serialize(store), str(path)))
+        path.write_bytes(gnu_layout(catalog.serialize(store), str(path)))

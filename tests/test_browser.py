@@ -25,8 +25,8 @@ import yaml
 
 from conftest import REPO, copy_site
 from locpipe.cli import main
-from locpipe.site import page_paths
-from locpipe.site_checks import approved_text, normalize
+from locpipe.project.paths import page_paths
+from locpipe.checks.catalogue import approved_text, normalize
 
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:

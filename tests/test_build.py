@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 
 from locpipe import pipeline
-from locpipe.render import Translations, page_segments, render_body
+from locpipe.render.translate import Translations, page_segments, render_body
 from sites import SITE_YAML, make_site, page
 from test_update import translate
 

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, msgfmt_check
-from locpipe import catalog, pipeline
-from locpipe.checks import LocaleRules, check_message
+from locpipe import pipeline
+from locpipe.po import store as catalog
+from locpipe.checks.message import LocaleRules, check_message
 from locpipe.errors import CatalogError
-from locpipe.markdown import parser
+from locpipe.source.dialect import parser
 from locpipe.model import Finding, Message
-from locpipe.site_checks import approved_text, built_page, disclaimer_entry, sync, unfinished
+from locpipe.checks.catalogue import approved_text, disclaimer_entry, sync, unfinished
+from locpipe.checks.page import built_page
+from locpipe.project.paths import PACKAGE_TEMPLATES
 from sites import SITE_YAML, make_site, page
 
 DE = LocaleRules("en", "de", {"IU": ["I.E."]})
@@ -186,7 +189,7 @@ def test_markup_compares_the_targets_reference_links_resolve_to(msgstr: str, exp
 
 
 def test_every_registered_message_check_has_a_failing_and_a_passing_case() -> None:
-    from locpipe.checks import MESSAGE_CHECKS
+    from locpipe.checks.message import MESSAGE_CHECKS
 
     for name in MESSAGE_CHECKS:
         outcomes = {bool(case[3]) for case in MESSAGE_CASES if case[0] == name}
@@ -274,7 +277,7 @@ def test_disclaimer_entry(entry: str, expected: list[str]) -> None:
 
 
 # --- built pages ---------------------------------------------------------------------------------
-SHIPPED_STYLESHEET = (Path(catalog.__file__).parent / "templates" / "style.css").read_text(encoding="utf-8")
+SHIPPED_STYLESHEET = (PACKAGE_TEMPLATES / "style.css").read_text(encoding="utf-8")
 
 
 def fixture_build(path: str) -> str | None:

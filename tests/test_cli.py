@@ -65,7 +65,7 @@ def test_build_warns_below_min_translated_and_strict_fails(tmp_path: Path) -> No
 def test_progress_bar_only_on_a_terminal() -> None:
     import io
 
-    from locpipe.progress import terminal_progress
+    from locpipe.project.progress import terminal_progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_DATE, FIXTURES, msgcat_output
-from locpipe.catalog import gnu_layout, relayout, template_bytes
-from locpipe.content import parse_page
-from locpipe.extract import page_messages
+from locpipe.po.gnu import gnu_layout
+from locpipe.po.store import relayout, template_bytes
+from locpipe.source.pages import parse_page
+from locpipe.source.messages import page_messages
 
 CASES = sorted((FIXTURES / "extract").glob("*.md"))
 FIELDS = ("title", "description", "ingredients_intro", "ingredients")

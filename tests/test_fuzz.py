@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, gettext_tool
-from locpipe.catalog import _WELL_FORMED, _refuse_bad_lines, read_catalog
-from locpipe.content import parse_page
+from locpipe.po.store import _WELL_FORMED, _refuse_bad_lines, read_catalog
+from locpipe.source.pages import parse_page
 from locpipe.errors import CatalogError, LocpipeError
-from locpipe.extract import page_messages
-from locpipe.render import Translations, page_segments, render_body
+from locpipe.source.messages import page_messages
+from locpipe.render.translate import Translations, page_segments, render_body
 
 FIELDS = ("title", "description", "ingredients_intro", "ingredients")
 # LOCPIPE_FUZZ_EXAMPLES=5000 for a deeper run than CI's.

@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_site, tree_bytes
-from locpipe import building, catalog, checking, digests, pipeline, rendering
+from locpipe import pipeline
+from locpipe.stages import build as building
+from locpipe.po import store as catalog
+from locpipe.stages import check as checking
+from locpipe.project import cache as digests
+from locpipe.render import batch as rendering
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402

@@ -17,9 +17,11 @@ import lxml.html
 import pytest
 
 from conftest import copy_site, msgfmt_check, tree_bytes
-from locpipe import catalog, pipeline, rendering
-from locpipe.fsio import site_lock
-from locpipe.pseudo import pseudo_translate
+from locpipe import pipeline
+from locpipe.po import store as catalog
+from locpipe.render import batch as rendering
+from locpipe.project.files import site_lock
+from locpipe.render.pseudo import pseudo_translate
 from sites import SITE_YAML, make_site, page
 from test_update import translate, units
 
@@ -298,7 +300,7 @@ def test_a_run_removes_the_temporary_files_a_killed_run_left(site: Path, command
 def test_a_second_update_waits_for_the_lock_then_stops_with_a_message(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"a.md": page("A", "Text")})
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom locpipe.fsio import site_lock\n"
+        "import sys, time\nfrom pathlib import Path\nfrom locpipe.project.files import site_lock\n"
         f"with site_lock(Path({str(root)!r})):\n    print('locked', flush=True)\n    time.sleep(30)\n")],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from conftest import msgcat_output, msgfmt_check, tree_bytes
-from locpipe import catalog, pipeline
+from locpipe import pipeline
+from locpipe.po import store as catalog
+from locpipe.po.gnu import gnu_layout
 from sites import make_site, page
 
 PO = "locales/de/LC_MESSAGES/a.po"
@@ -22,7 +24,7 @@ def translate(root: Path, translations: dict[str, str], relative: str = PO) -> N
     for unit in catalog.message_units(store):
         if unit.source in translations:
             unit.target = translations[unit.source]
-    (root / relative).write_bytes(catalog.gnu_layout(catalog.serialize(store), relative))
+    (root / relative).write_bytes(gnu_layout(catalog.serialize(store), relative))
 
 
 def update(root: Path, **options) -> pipeline.UpdateResult:
@@ -94,7 +96,7 @@ def test_translator_comments_and_header_fields_survive(translated: Path) -> None
     for unit in catalog.message_units(store):
         if unit.source == "Take 300 mg daily.":
             unit.addnote("checked with the pharmacist", "translator")
-    (translated / PO).write_bytes(catalog.gnu_layout(catalog.serialize(store), PO))
+    (translated / PO).write_bytes(gnu_layout(catalog.serialize(store), PO))
     edit(translated, "a.md", page("Title", "Magnesium calms the irritated nerves.", "Take 300 mg daily."))
     update(translated)
     store = catalog.read_catalog((translated / PO).read_bytes(), PO)
@@ -127,7 +129,7 @@ def test_headers_fit_the_locale_and_msgfmt_accepts_every_file(translated: Path) 
 def set_plural_forms(root: Path, value: str) -> None:
     store = catalog.read_catalog((root / PO).read_bytes(), PO)
     catalog.set_header(store, {**catalog.header_fields(store), "Plural-Forms": value})
-    (root / PO).write_bytes(catalog.gnu_layout(catalog.serialize(store), PO))
+    (root / PO).write_bytes(gnu_layout(catalog.serialize(store), PO))
 
 
 @pytest.mark.parametrize("value", ["nplurals=2; plural=n != 1;", "nplurals=2;plural=( n!=1 )", "nplurals=2; plural=(n != 1);"])

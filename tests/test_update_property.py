@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from locpipe import catalog, pipeline
+from locpipe import pipeline
+from locpipe.po import store as catalog
 from sites import make_site, page
 
 WORDS = "magnesium calms irritated nerves stress sleep caffeine twitching muscle dose daily relief calcium".split()

@@ -8,8 +8,8 @@ from pathlib import Path
 from . import pipeline, report
 from .config import babel_locale
 from .errors import LocpipeError
-from .fsio import site_lock
-from .progress import terminal_progress
+from .project.files import site_lock
+from .project.progress import terminal_progress
 from .report import format_error
 
 
@@ -142,7 +142,7 @@ def _stats(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _init(site: pipeline.Site, args: argparse.Namespace) -> int:
-    from .init_locale import init_locale  # ruamel.yaml: loaded only for this command
+    from .stages.init import init_locale  # ruamel.yaml: loaded only for this command
 
     result = init_locale(site.root, args.locale)
     created = [path for path in result.update.written if path.startswith(f"locales/{args.locale}/")]
@@ -155,7 +155,7 @@ def _init(site: pipeline.Site, args: argparse.Namespace) -> int:
 
 
 def _serve(site: pipeline.Site, args: argparse.Namespace) -> int:
-    from .serve import serve  # watchfiles and http.server: loaded only for this command
+    from .stages.serve import serve  # watchfiles and http.server: loaded only for this command
 
     serve(site.root, args.port)
     return 0

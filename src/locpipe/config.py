@@ -12,7 +12,7 @@ from babel.core import get_global
 from babel.localedata import locale_identifiers
 
 from .errors import ConfigError, LocpipeError
-from .yamlio import load_with_lines
+from .project.yaml_lines import load_with_lines
 
 CONFIG_NAME = "site.yaml"
 DEFAULT_TRANSLATABLE_FIELDS = ("title", "description")

@@ -41,6 +41,16 @@ class Message:
 
 
 @dataclass(slots=True, frozen=True)
+class Problem:
+    """What a check found, before ``check`` names the file and locale it is in."""
+
+    check: str
+    severity: str  # "error" or "warning"
+    message: str
+    line: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
 class Finding:
     """Something ``check`` reports, printed the way compilers print diagnostics."""
 

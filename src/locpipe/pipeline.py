@@ -2,8 +2,9 @@
 
 config → content → extract (``.pot``) → update (``.po``) → build (HTML) → check.
 
-``site`` finds the pages and catalogues, ``updating`` writes templates and
-catalogues, ``building`` the pages, ``checking`` reports. Each is imported
+``project.paths`` finds the pages and catalogues, ``stages`` runs each
+command: ``extract`` and ``update`` write templates and catalogues, ``build``
+the pages, ``check`` and ``stats`` report. Each is imported
 when a name of it is first used, so a command loads only its own libraries
 (a no-op build never loads the Markdown, PO or HTML parsers).
 """
@@ -12,10 +13,12 @@ from __future__ import annotations
 import importlib
 
 _MODULE_OF = {
-    **dict.fromkeys(("Site", "load_site"), "site"),
-    **dict.fromkeys(("ExtractResult", "extract", "UpdateResult", "update", "catalogue_messages"), "updating"),
-    **dict.fromkeys(("BuildResult", "build"), "building"),
-    **dict.fromkeys(("CheckResult", "check", "stats", "write_status_page"), "checking"),
+    **dict.fromkeys(("Site", "load_site"), "project.paths"),
+    **dict.fromkeys(("ExtractResult", "extract", "catalogue_messages"), "stages.extract"),
+    **dict.fromkeys(("UpdateResult", "update"), "stages.update"),
+    **dict.fromkeys(("BuildResult", "build"), "stages.build"),
+    **dict.fromkeys(("CheckResult", "check"), "stages.check"),
+    **dict.fromkeys(("stats", "write_status_page"), "stages.stats"),
 }
 
 __all__ = sorted(_MODULE_OF)

@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 from jinja2.ext import extract_from_ast
 
-from .errors import RenderError
-from .site import PACKAGE_TEMPLATES, template_dirs
+from ..errors import RenderError
+from ..project.paths import PACKAGE_TEMPLATES, template_dirs
 
 TEMPLATE_NAMES = ("page.html", "locale_index.html", "language_picker.html", "base.html")
 
@@ -102,7 +102,7 @@ def _shown(root: Path, filename: str | None) -> str:
         return "templates"
     path = Path(filename)
     if path.parent == PACKAGE_TEMPLATES:
-        return f"locpipe/templates/{path.name}"
+        return f"locpipe/render/templates/{path.name}"
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -15,13 +15,13 @@ from functools import lru_cache
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .catalog import Store, is_translated, message_units
-from .config import SiteConfig, babel_locale
-from .extract import DISCLAIMER_CONTEXT
-from .markdown import parse_translation, parser, translation_parser
-from .model import Page, Segment
+from ..po.store import Store, is_translated, message_units
+from ..config import SiteConfig, babel_locale
+from ..source.messages import DISCLAIMER_CONTEXT
+from ..source.dialect import parse_translation, parser, translation_parser
+from ..model import Page, Segment
 from .pseudo import PSEUDO_LOCALE, pseudo_translate
-from .segment import i18n_comment, segments
+from ..source.segments import i18n_comment, segments
 
 
 class Text(str):

@@ -5,7 +5,7 @@ from typing import Any
 
 import yaml
 
-from .errors import LocpipeError
+from ..errors import LocpipeError
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # libyaml's parser when PyYAML was built with it (the wheels are): the same safe

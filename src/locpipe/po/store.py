@@ -10,9 +10,6 @@ missing header), always naming the file and line.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -20,9 +17,9 @@ from functools import lru_cache
 from translate.storage import pypo
 from translate.storage.poparser import PoParseError
 
-from .errors import CatalogError
-from .progress import Progress
-from .model import Message
+from ..errors import CatalogError
+from ..project.progress import Progress
+from ..model import Message
 
 Store = pypo.pofile
 Unit = pypo.pounit
@@ -272,42 +269,6 @@ def relayout(data: bytes, path: str) -> bytes:
     for unit in store.units:
         rewrap(unit)
     return serialize(store)
-
-
-# "<stdin>:LINE:COLUMN: message" or "-:LINE: message", warnings aside.
-_MSGCAT_ERROR = re.compile(r"^(?:<stdin>|-):(\d+):(?:\d+:)? (?!warning:)(.*)$", re.M)
-
-
-@lru_cache(maxsize=1)
-def _msgcat() -> str | None:
-    found = shutil.which("msgcat")
-    if found is None:
-        print(
-            "locpipe: warning: GNU gettext's msgcat is not installed; catalogues are written in "
-            "translate-toolkit's layout, which wraps some long lines differently (install 'gettext')",
-            file=sys.stderr,
-        )
-    return found
-
-
-def gnu_layout(data: bytes, path: str) -> bytes:
-    """The bytes GNU gettext itself writes for this catalogue.
-
-    translate-toolkit's wrapper follows gettext 0.23; older gettext releases (0.21
-    in Debian 12) break long lines elsewhere around dots and brackets, so the
-    reference implementation on the machine has the last word on the layout."""
-    msgcat = _msgcat()
-    if msgcat is None:
-        return data
-    done = subprocess.run([msgcat, "-"], input=data, capture_output=True)
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", "replace")
-        first = _MSGCAT_ERROR.search(stderr)  # (its last line only counts the errors)
-        if first is not None:
-            raise CatalogError(f"GNU msgcat refused the catalogue: {first.group(2)}", path, int(first.group(1)))
-        lines = stderr.strip().splitlines()
-        raise CatalogError(f"GNU msgcat refused the catalogue: {lines[0] if lines else 'no reason given'}", path)
-    return done.stdout
 
 
 def release(store: Store) -> None:

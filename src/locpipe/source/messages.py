@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .config import SiteConfig
-from .model import Message, Page
-from .segment import segments
+from ..config import SiteConfig
+from ..model import Message, Page
+from .segments import segments
 
 SITE_CATALOG = "site"  # locales/templates/site.pot: the templates' strings and the disclaimer
 DISCLAIMER_CONTEXT = "disclaimer"

@@ -10,8 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .markdown import parser
-from .numbers import compare
+from ..source.dialect import parser
+from .quantities import compare
 
 ERROR = "error"
 WARNING = "warning"

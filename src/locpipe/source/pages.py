@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 
-from .config import SiteConfig
-from .errors import ContentError, LocpipeError
-from .markdown import is_relative_link, parser
-from .model import Page
-from .site import CONTENT_DIR, checked_page_paths
-from .yamlio import load_with_lines
+from ..config import SiteConfig
+from ..errors import ContentError, LocpipeError
+from .dialect import is_relative_link, parser
+from ..model import Page
+from ..project.paths import CONTENT_DIR, checked_page_paths
+from ..project.yaml_lines import load_with_lines
 
 
 def decode_utf8(data: bytes, path: str) -> str:

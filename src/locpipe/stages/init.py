@@ -8,14 +8,15 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .catalog import existing_catalogues
-from .config import CONFIG_NAME, babel_locale, parse_config
-from .errors import ConfigError
-from .fsio import site_lock, write_atomic
-from .site import Site, load_site
-from .stats import locale_stats
-from .updating import UpdateResult, catalogue_messages, update
-from .yamlio import load_with_lines
+from ..po.store import existing_catalogues
+from ..config import CONFIG_NAME, babel_locale, parse_config
+from ..errors import ConfigError
+from ..project.files import site_lock, write_atomic
+from ..project.paths import Site, load_site
+from ..po.counts import locale_stats
+from .extract import catalogue_messages
+from .update import UpdateResult, update
+from ..project.yaml_lines import load_with_lines
 
 
 @dataclass(slots=True)

@@ -11,20 +11,20 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from . import catalog
-from .build import PageEntry, output_path, render_language_picker, render_locale_index, render_page, render_sitemap, stylesheet, translations_for
-from .catalog import read_catalog_file
-from .config import load_config
-from .content import parse_page
-from .errors import LocpipeError
-from .extract import SITE_CATALOG, site_messages
-from .fsio import stage_if_changed, write_if_changed
-from .progress import INTERVAL, Progress
+from ..po import store as catalog
+from .output import PageEntry, output_path, render_language_picker, render_locale_index, render_page, render_sitemap, stylesheet, translations_for
+from ..po.store import read_catalog_file
+from ..config import load_config
+from ..source.pages import parse_page
+from ..errors import LocpipeError
+from ..source.messages import SITE_CATALOG, site_messages
+from ..project.files import stage_if_changed, write_if_changed
+from ..project.progress import INTERVAL, Progress
 from .pseudo import PSEUDO_LOCALE
-from .render import catalogue_disclaimer_differs, page_segments
-from .site import CONTENT_DIR, Site, catalog_path
-from .stats import catalogue_counts
-from .templates import template_strings
+from .translate import catalogue_disclaimer_differs, page_segments
+from ..project.paths import CONTENT_DIR, Site, catalog_path
+from ..po.counts import catalogue_counts
+from .jinja import template_strings
 
 PARALLEL_FROM = 40  # pages; fewer render faster in one process than a pool starts
 

@@ -1,8 +1,8 @@
 """Translation progress, counted against the messages the content has now."""
 from __future__ import annotations
 
-from .catalog import Store, is_translated, message_units, unit_key
-from .model import Counts, Message
+from .store import Store, is_translated, message_units, unit_key
+from ..model import Counts, Message
 
 
 def catalogue_counts(messages: list[Message], store: Store | None) -> Counts:

@@ -1,5 +1,5 @@
 """The check stage: every way a published page can be wrong, as findings with
-file and line; and the progress report of ``locpipe stats``."""
+file and line."""
 from __future__ import annotations
 
 import json
@@ -9,23 +9,24 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
-from . import catalog, site_checks
-from .build import language_name, output_path
-from .building import rare_collections
-from .catalog import Store, existing_catalogues, read_catalog_file
-from .checks import LocaleRules, check_message
-from .config import SiteConfig
-from .content import parse_page
-from .digests import CHECKING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
-from .errors import CatalogError, LocpipeError
-from .extract import SITE_CATALOG, page_messages, site_messages
-from .fsio import write_if_changed
-from .model import Counts, Finding, Message
-from .site import CONTENT_DIR, Site, catalog_path, existing_catalogue_slugs, read_or_empty, template_path
-from .site_checks import Problem, approved_text, normalize, wording_difference
-from .stats import catalogue_counts, locale_stats
-from .templates import render, template_strings
-from .updating import catalogue_messages
+from ..checks import catalogue as site_checks
+from ..checks.page import built_page
+from ..po import store as catalog
+from ..render.output import output_path
+from .build import rare_collections
+from ..po.store import Store, read_catalog_file
+from ..checks.message import LocaleRules, check_message
+from ..config import SiteConfig
+from ..source.pages import parse_page
+from ..project.cache import CHECKING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
+from ..errors import CatalogError, LocpipeError
+from ..source.messages import SITE_CATALOG, page_messages, site_messages
+from ..project.files import write_if_changed
+from ..model import Counts, Finding, Message, Problem
+from ..project.paths import CONTENT_DIR, Site, catalog_path, existing_catalogue_slugs, read_or_empty, template_path
+from ..checks.catalogue import approved_text, normalize, wording_difference
+from ..po.counts import catalogue_counts
+from ..render.jinja import template_strings
 
 
 CHECK_PARALLEL_FROM = 40  # pages; fewer are checked faster in one process than a pool starts
@@ -381,32 +382,4 @@ def _check_built_page(job: _CheckJob, relative: str, locale: str) -> list[Findin
         return [Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build")]
     expected, source = job.built[locale]
     return [Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
-            for problem in site_checks.built_page(path.read_bytes(), expected, source, relative, job.stylesheets)]
-
-
-# --- progress (locpipe stats) ------------------------------------------------
-
-
-def stats(site: Site) -> tuple[dict[str, Counts], dict[str, dict[str, Counts]]]:
-    """Progress of every target locale, in total and per catalogue."""
-    wanted = catalogue_messages(site)
-    totals, pages = {}, {}
-    for locale in site.config.target_locales:
-        totals[locale], pages[locale] = locale_stats(wanted, existing_catalogues(site.root, locale))
-    return totals, pages
-
-
-def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, dict[str, Counts]]) -> str:
-    """build/status.html: a bar per catalogue and locale, for a coordinator."""
-    locales = []
-    for locale, per in pages.items():
-        rows = [
-            {"path": catalog_path(locale, slug), "counts": c,
-             "translated_width": 100 * c.translated / c.total if c.total else 100,
-             "fuzzy_width": 100 * c.fuzzy / c.total if c.total else 0}
-            for slug, c in per.items()
-        ]
-        locales.append({"code": locale, "name": language_name(locale), "total": totals[locale], "rows": rows})
-    data = render(site.root, "status.html", {"site_name": site.config.name, "locales": locales}).encode("utf-8")
-    write_if_changed(site.root / "build/status.html", data)
-    return "build/status.html"
+            for problem in built_page(path.read_bytes(), expected, source, relative, job.stylesheets)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Segment
+from ..model import Segment
 
 I18N_COMMENT = re.compile(r"\A\s*<!--\s*i18n:\s*(.*?)\s*-->\s*\Z", re.S)
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .catalog import Store
-from .config import SiteConfig, babel_locale
-from .model import Page, Segment
+from ..po.store import Store
+from ..config import SiteConfig, babel_locale
+from ..model import Page, Segment
 from .pseudo import PSEUDO_LOCALE
-from .render import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
-from .site import PACKAGE_TEMPLATES, template_dirs
-from .templates import render
+from .translate import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
+from ..project.paths import PACKAGE_TEMPLATES, template_dirs
+from .jinja import render
 
 
 @dataclass(slots=True)

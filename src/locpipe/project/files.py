@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import LockError
+from ..errors import LockError
 
 LOCK_PATH = ".cache/locpipe.lock"
 # The names of _temporary_beside's files (mkstemp adds eight random characters).

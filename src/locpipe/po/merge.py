@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
-from .model import Message, Tally
+from .store import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
+from ..model import Message, Tally
 from .similar import FuzzyIndex, Match
 
 FUZZY_THRESHOLD = 0.6  # GNU msgmerge's

@@ -8,7 +8,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from .site import read_or_empty
+from .paths import read_or_empty
 
 
 def fingerprint(*parts: bytes | str) -> str:
@@ -62,5 +62,5 @@ CHECKING_LIBRARIES = (*RENDERING_LIBRARIES, "lxml", "tinycss2", "cssselect")
 
 def code_and_libraries(libraries: tuple[str, ...]) -> str:
     """A digest of locpipe's own modules and of the versions of ``libraries``."""
-    modules = sorted(Path(__file__).parent.glob("*.py"))
+    modules = sorted(Path(__file__).parent.parent.rglob("*.py"))
     return fingerprint(*(read_or_empty(module) for module in modules), *(f"{name}=={version(name)}" for name in libraries))

@@ -11,13 +11,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import RENDERING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
-from .extract import SITE_CATALOG
-from .fsio import site_lock, write_if_changed
-from .model import Counts
-from .progress import Progress
-from .pseudo import PSEUDO_LOCALE
-from .site import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
+from ..project.cache import RENDERING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
+from ..source.messages import SITE_CATALOG
+from ..project.files import site_lock, write_if_changed
+from ..model import Counts
+from ..project.progress import Progress
+from ..render.pseudo import PSEUDO_LOCALE
+from ..project.paths import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
 
 BUILD_MANIFEST = ".cache/build-manifest.json"
 
@@ -114,9 +114,9 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
 
 def _rendering():
     """The rendering side, loaded only when something is to be rendered."""
-    from . import rendering
+    from ..render import batch
 
-    return rendering
+    return batch
 
 
 @contextlib.contextmanager

@@ -1,132 +1,24 @@
-"""The extract and update stages: templates (``.pot``) from the pages, then each
-locale's catalogues (``.po``) merged with them. Every file is written whole or
-not at all, and one that already holds the same entries is left as it is."""
+"""The update stage: each locale's catalogues (``.po``) merged with fresh
+templates, keeping every translation; a catalogue that already holds the same
+entries is left as it is."""
 from __future__ import annotations
 
-import os
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
-from . import catalog
-from .catalog import Store, existing_catalogues
-from .config import babel_locale
-from .errors import CatalogError
-from .extract import SITE_CATALOG, page_messages, site_messages
-from .fsio import site_lock, write_atomic
-from .merge import MergeReport, TranslationMemory, merge
-from .model import Message
-from .progress import Progress
-from .site import Site, catalog_path, read_or_empty, template_path
-from .templates import template_strings
-
-
-def catalogue_messages(site: Site) -> dict[str, tuple[str, list[Message]]]:
-    """Every catalogue's messages by slug, with the file they come from."""
-    result = {page.slug: (page.source_path, page_messages(page, site.config.translatable_fields)) for page in site.pages}
-    result[SITE_CATALOG] = ("site.yaml", site_messages(site.config, template_strings(site.root)))
-    return result
-
-
-@dataclass(slots=True)
-class ExtractResult:
-    catalogues: int = 0
-    messages: int = 0
-    written: list[str] = field(default_factory=list)
-    creation_dates: dict[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-def creation_date() -> str:
-    """Now, or ``SOURCE_DATE_EPOCH`` for reproducible builds, in gettext's format."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
-
-
-def extract(site: Site, progress: Progress | None = None) -> ExtractResult:
-    """Write one ``.pot`` per page plus ``site.pot``; a template whose messages
-    did not change is left as it is, ``POT-Creation-Date`` included."""
-    return _write_templates(site, _read_messages(site, progress), progress)
-
-
-def _read_messages(site: Site, progress: Progress | None) -> dict[str, tuple[str, list[Message]]]:
-    if progress:  # the pages are parsed all at once: this stage only starts and ends
-        progress("reading pages", 0, len(site.page_paths))
-    wanted = catalogue_messages(site)
-    if progress:
-        progress("reading pages", len(site.page_paths), len(site.page_paths))
-    return wanted
-
-
-def _write_templates(site: Site, wanted: dict[str, tuple[str, list[Message]]], progress: Progress | None) -> ExtractResult:
-    started = time.perf_counter()
-    result = ExtractResult()
-    changed: dict[str, bytes] = {}
-    for done, (slug, (source, messages)) in enumerate(wanted.items(), 1):
-        old_date, current = _old_template(site.root / template_path(slug))
-        unchanged = catalog.template_bytes(site.config.name, source, messages, old_date or "")
-        if old_date is None or not _same_entries(current, unchanged, template_path(slug)):
-            old_date = creation_date()
-            changed[template_path(slug)] = catalog.template_bytes(site.config.name, source, messages, old_date)
-        result.creation_dates[slug] = old_date
-        result.catalogues += 1
-        result.messages += len(messages)
-        if progress:
-            progress("templates", done, len(wanted))
-    _write_laid_out(site.root, changed, progress)
-    result.written = list(changed)
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _old_template(path: Path) -> tuple[str | None, bytes]:
-    """The existing template's POT-Creation-Date and bytes (None, b"" if unreadable)."""
-    try:
-        current = path.read_bytes()
-        return catalog.header_fields(catalog.read_catalog(current, str(path))).get("POT-Creation-Date"), current
-    except (FileNotFoundError, CatalogError):
-        return None, b""
-
-
-def _same_entries(current: bytes, data: bytes, relative: str) -> bool:
-    """``current`` (a file's bytes) holds exactly ``data``'s entries, whatever its line layout."""
-    try:
-        return current == data or catalog.relayout(current, relative) == data
-    except CatalogError:
-        return False
-
-
-def write_catalogs(root: Path, outputs: dict[str, bytes], progress: Progress | None = None, stage: str = "") -> list[str]:
-    """Write catalogues in GNU gettext's layout, except files that already hold
-    the same entries (a file a gettext tool rewrote stays byte-identical); GNU
-    msgcat lays out the changed ones, several at a time."""
-    changed = {}
-    for done, (relative, data) in enumerate(outputs.items(), 1):
-        if not _same_entries(read_or_empty(root / relative), data, relative):
-            changed[relative] = data
-        if progress:
-            progress(f"{stage}comparing", done, len(outputs))
-    _write_laid_out(root, changed, progress, stage)
-    return list(changed)
-
-
-def _write_laid_out(root: Path, files: dict[str, bytes], progress: Progress | None = None, stage: str = "") -> None:
-    """Every file is laid out before any is written: one msgcat refuses leaves all as they were."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        laid_out = list(pool.map(catalog.gnu_layout, files.values(), files.keys()))
-    for done, (relative, data) in enumerate(zip(files, laid_out), 1):
-        write_atomic(root / relative, data)
-        if progress:
-            progress(f"{stage}writing", done, len(files))
-
-
-# --- update ----------------------------------------------------------------
+from ..config import babel_locale
+from ..po import store as catalog
+from ..po.gnu import write_catalogs
+from ..po.merge import MergeReport, TranslationMemory, merge
+from ..po.store import Store, existing_catalogues
+from ..project.files import site_lock
+from ..project.paths import Site, catalog_path
+from ..project.progress import Progress
+from ..source.messages import SITE_CATALOG
+from .extract import ExtractResult, _read_messages, _write_templates
 
 
 @dataclass(slots=True)

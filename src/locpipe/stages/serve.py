@@ -15,10 +15,10 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from .building import build
-from .errors import LocpipeError
-from .report import format_error
-from .site import load_site, template_dirs
+from .build import build
+from ..errors import LocpipeError
+from ..report import format_error
+from ..project.paths import load_site, template_dirs
 
 STATE_PATH = "/__locpipe__/state"
 RELOAD_SCRIPT = b"""<script>

@@ -6,16 +6,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import SiteConfig, load_config
-from .errors import ContentError
-from .model import Page
+from ..config import SiteConfig, load_config
+from ..errors import ContentError
+from ..model import Page
 
 CONTENT_DIR = "content"
 # Names at the top of content/ that would collide with what locpipe writes itself:
 # build/<locale>/index.html and locales/templates/site.pot.
 RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
 TEMPLATES_DIR = "locales/templates"
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+PACKAGE_TEMPLATES = Path(__file__).parent.parent / "render" / "templates"
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Site:
     @property
     def pages(self) -> list[Page]:
         if self._pages is None:
-            from .content import load_pages  # the Markdown parser: only for commands that read pages
+            from ..source.pages import load_pages  # the Markdown parser: only for commands that read pages
 
             self._pages = load_pages(self.config)
         return self._pages
