@@ -7,6 +7,7 @@ followed by a floor run; the table shows medians of wall and CPU time (workers
 included) and of each run's ratio to the floor after it. Results go to
 benchmarks/results.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,7 +76,9 @@ def median_of(runs: int, prepare, measure, baseline) -> tuple[tuple[float, float
         base = baseline()
         measured.append(step)
         ratios.append((step[0] / base[0], (step[1] + step[2]) / (base[1] + base[2]), step[1] / base[1]))
-    return tuple(statistics.median(column) for column in zip(*measured)), tuple(statistics.median(column) for column in zip(*ratios))
+    return tuple(statistics.median(column) for column in zip(*measured, strict=True)), tuple(
+        statistics.median(column) for column in zip(*ratios, strict=True)
+    )
 
 
 def _bare_markdown_it() -> MarkdownIt:
@@ -114,7 +117,9 @@ def libraries_alone(root: Path, renders: int, catalogues: list[Path], built: lis
             md.renderer.render(tokens, md.options, env)
     translations = set()
     for path in catalogues:
-        translations.update(unit.target for unit in pypo.pofile(path.read_bytes()).units if unit.target and not unit.isheader())
+        translations.update(
+            unit.target for unit in pypo.pofile(path.read_bytes()).units if unit.target and not unit.isheader()
+        )
     for text in translations:
         md.renderInline(text)
     for path in built:
@@ -126,7 +131,9 @@ def libraries_alone(root: Path, renders: int, catalogues: list[Path], built: lis
 def write_like_the_build(root: Path) -> tuple[float, float, float]:
     """What creating the build's files costs this machine's file system by
     itself: a file of each built page's size, in folders like build/'s."""
-    sizes = [(path.relative_to(root / "build"), path.stat().st_size) for path in sorted((root / "build").rglob("*.html"))]
+    sizes = [
+        (path.relative_to(root / "build"), path.stat().st_size) for path in sorted((root / "build").rglob("*.html"))
+    ]
     into = Path(tempfile.mkdtemp(dir=root, prefix=".files-"))
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
@@ -177,7 +184,18 @@ def msgmerge_file_by_file(root: Path) -> tuple[float, float, float, int]:
         relative = po.relative_to(root / "locales/de/LC_MESSAGES")
         merged = out / relative
         merged.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(merged), str(po), str(templates / relative.with_suffix(".pot"))], check=True)
+        subprocess.run(
+            [
+                "msgmerge",
+                "--quiet",
+                "--previous",
+                "-o",
+                str(merged),
+                str(po),
+                str(templates / relative.with_suffix(".pot")),
+            ],
+            check=True,
+        )
     wall, (user_after, system_after) = time.perf_counter() - started, cpu_of_children()
     for merged in out.rglob("*.po"):
         matched += merged.read_text(encoding="utf-8").count("\n#| msgid ")
@@ -186,7 +204,9 @@ def msgmerge_file_by_file(root: Path) -> tuple[float, float, float, int]:
 
 
 def fuzzy_with_previous(root: Path) -> int:
-    return sum(p.read_text(encoding="utf-8").count("\n#| msgid ") for p in (root / "locales/de/LC_MESSAGES").rglob("*.po"))
+    return sum(
+        p.read_text(encoding="utf-8").count("\n#| msgid ") for p in (root / "locales/de/LC_MESSAGES").rglob("*.po")
+    )
 
 
 def peak_rss_mb(command: list[str]) -> float:
@@ -217,7 +237,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--memory-pages", type=int, default=0, help="also measure peak memory of a full build at this many pages")
+    parser.add_argument(
+        "--memory-pages", type=int, default=0, help="also measure peak memory of a full build at this many pages"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args()
 
@@ -240,7 +262,9 @@ def main() -> None:
     def clean_templates():
         shutil.rmtree(root / "locales/templates", ignore_errors=True)
 
-    rows["extract (all templates written)"] = median_of(args.runs, clean_templates, lambda: run(root, "extract"), baseline)
+    rows["extract (all templates written)"] = median_of(
+        args.runs, clean_templates, lambda: run(root, "extract"), baseline
+    )
     rows["update, no change"] = median_of(args.runs, lambda: None, lambda: run(root, "update"), baseline)
 
     edited = 0
@@ -272,38 +296,69 @@ def main() -> None:
     rows[FILES] = median_of(args.runs, lambda: None, lambda: write_like_the_build(root), baseline)
     german = sorted((root / "locales/de/LC_MESSAGES").rglob("*.po"))
     templates = sorted((root / "locales/templates").rglob("*.pot"))
-    rows[BUILD_LIBRARIES] = median_of(args.runs, lambda: None, lambda: libraries_alone(root, locales, german, []), baseline)
-    rows[CHECK_FIRST] = median_of(args.runs, lambda: (root / ".cache/check-cache.json").unlink(missing_ok=True),
-                                  lambda: run(root, "check", "--built"), baseline)
-    rows[CHECK_LIBRARIES] = median_of(args.runs, lambda: None, lambda: libraries_alone(
-        root, 0, templates + german, sorted((root / "build").rglob("*.html"))), baseline)
+    rows[BUILD_LIBRARIES] = median_of(
+        args.runs, lambda: None, lambda: libraries_alone(root, locales, german, []), baseline
+    )
+    rows[CHECK_FIRST] = median_of(
+        args.runs,
+        lambda: (root / ".cache/check-cache.json").unlink(missing_ok=True),
+        lambda: run(root, "check", "--built"),
+        baseline,
+    )
+    rows[CHECK_LIBRARIES] = median_of(
+        args.runs,
+        lambda: None,
+        lambda: libraries_alone(root, 0, templates + german, sorted((root / "build").rglob("*.html"))),
+        baseline,
+    )
     rows[CHECK_AGAIN] = median_of(args.runs, lambda: None, lambda: run(root, "check", "--built"), baseline)
     rows["no-op rebuild"] = median_of(args.runs, lambda: None, lambda: run(root, "build"), baseline)
     page = sorted((root / "content").rglob("*.md"))[len(list((root / "content").rglob("*.md"))) // 2]
     original_page = page.read_text(encoding="utf-8")
     rows["rebuild after editing one page"] = median_of(
-        args.runs, lambda: page.write_text(original_page.replace("muscle", f"muscles{time.time_ns()}", 1), encoding="utf-8"),
-        lambda: run(root, "build"), baseline)
+        args.runs,
+        lambda: page.write_text(original_page.replace("muscle", f"muscles{time.time_ns()}", 1), encoding="utf-8"),
+        lambda: run(root, "build"),
+        baseline,
+    )
     page.write_text(original_page, encoding="utf-8")
     po = root / "locales/de/LC_MESSAGES" / page.relative_to(root / "content").with_suffix(".po")
     original_po = po.read_text(encoding="utf-8")
     rows["rebuild after editing one German msgstr"] = median_of(
-        args.runs, lambda: po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
-        lambda: run(root, "build"), baseline)
+        args.runs,
+        lambda: po.write_text(
+            original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"
+        ),
+        lambda: run(root, "build"),
+        baseline,
+    )
     run(root, "build")
     run(root, "check", "--built")
     rows[CHECK_ONE_MSGSTR] = median_of(
-        args.runs, lambda: (po.write_text(original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"),
-                            run(root, "build")),
-        lambda: run(root, "check", "--built"), baseline)
+        args.runs,
+        lambda: (
+            po.write_text(
+                original_po.replace('msgstr "Muskel', f'msgstr "{time.time_ns()} Muskel', 1), encoding="utf-8"
+            ),
+            run(root, "build"),
+        ),
+        lambda: run(root, "check", "--built"),
+        baseline,
+    )
     po.write_text(original_po, encoding="utf-8")
     run(root, "build")
 
-    floor_seconds = tuple(statistics.median(column) for column in zip(*floors))
-    table = [f"| step ({args.pages} pages, {size / 1e6:.1f} MB, {locales} locales) | wall s | CPU s (user + sys) | wall × floor | CPU × floor | user CPU × floor |",
-             "|---|---|---|---|---|---|"]
+    floor_seconds = tuple(statistics.median(column) for column in zip(*floors, strict=True))
+    table = [
+        f"| step ({args.pages} pages, {size / 1e6:.1f} MB, {locales} locales) | wall s | CPU s (user + sys) | wall × floor | CPU × floor | user CPU × floor |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, ((wall, user, system), ratios) in {FLOOR: (floor_seconds, (1.0, 1.0, 1.0)), **rows}.items():
-        table.append(f"| {name} | {wall:.2f} | {user + system:.2f} ({user:.2f} + {system:.2f}) | " + " | ".join(f"{ratio:.2f}" for ratio in ratios) + " |")
+        table.append(
+            f"| {name} | {wall:.2f} | {user + system:.2f} ({user:.2f} + {system:.2f}) | "
+            + " | ".join(f"{ratio:.2f}" for ratio in ratios)
+            + " |"
+        )
 
     def share_of_full_build(name: str) -> float:
         """Wall time against a full build's, each taken against its own floor."""
@@ -320,24 +375,47 @@ def main() -> None:
         "build_least_cpu_x_floor": build_least,
         "full_build_cpu_x_its_least": rows["full build, both locales"][1][1] / build_least,
         "check_least_cpu_share_of_full_build_cpu": rows[CHECK_LIBRARIES][1][1] / rows["full build, both locales"][1][1],
-        **{f"{key}_share_of_full_build": share_of_full_build(name) for key, name in (
-            ("noop", "no-op rebuild"), ("one_page", "rebuild after editing one page"),
-            ("one_msgstr", "rebuild after editing one German msgstr"), ("check", CHECK_AGAIN), ("first_check", CHECK_FIRST),
-            ("check_after_one_msgstr", CHECK_ONE_MSGSTR))},
+        **{
+            f"{key}_share_of_full_build": share_of_full_build(name)
+            for key, name in (
+                ("noop", "no-op rebuild"),
+                ("one_page", "rebuild after editing one page"),
+                ("one_msgstr", "rebuild after editing one German msgstr"),
+                ("check", CHECK_AGAIN),
+                ("first_check", CHECK_FIRST),
+                ("check_after_one_msgstr", CHECK_ONE_MSGSTR),
+            )
+        },
     }
     if args.memory_pages:
         big = work / "big"
         print(f"generating {args.memory_pages} pages for the memory run …", file=sys.stderr)
         generate(big, args.memory_pages)
-        notes[f"peak_rss_mb_full_build_{args.memory_pages}_pages"] = peak_rss_mb([*LOCPIPE, "--root", str(big), "build"])
+        notes[f"peak_rss_mb_full_build_{args.memory_pages}_pages"] = peak_rss_mb(
+            [*LOCPIPE, "--root", str(big), "build"]
+        )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print("\n".join(table))
     print(json.dumps(notes, indent=2))
     print(f"machine: {machine}")
-    args.out.write_text(json.dumps({"pages": args.pages, "runs": args.runs, "machine": machine, "table": table,
-                                    "seconds": {k: {"wall": v[0][0], "user": v[0][1], "sys": v[0][2]} for k, v in {FLOOR: (floor_seconds, None), **rows}.items()},
-                                    "notes": notes},
-                                   indent=2) + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps(
+            {
+                "pages": args.pages,
+                "runs": args.runs,
+                "machine": machine,
+                "table": table,
+                "seconds": {
+                    k: {"wall": v[0][0], "user": v[0][1], "sys": v[0][2]}
+                    for k, v in {FLOOR: (floor_seconds, None), **rows}.items()
+                },
+                "notes": notes,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     shutil.rmtree(work)
 
 

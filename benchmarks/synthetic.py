@@ -1,6 +1,7 @@
 """A synthetic site of N pages made from the shipped content, with complete
 German catalogues: about half of each page's blocks are shared with other
 pages (as on real sites), the rest are made unique with a page marker."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ def shipped_translations() -> dict[str, str]:
 def _mark(block: str, n: int) -> str:
     """Make a block unique to page ``n`` without touching its Markdown structure."""
     lines = block.split("\n")
-    return "\n".join(line + f" [p{n}]" if line.strip() and not line.lstrip().startswith(("|", "---", ":")) else line
-                     for line in lines)
+    return "\n".join(
+        line + f" [p{n}]" if line.strip() and not line.lstrip().startswith(("|", "---", ":")) else line
+        for line in lines
+    )
 
 
 def generate(root: Path, pages: int) -> Path:
@@ -42,7 +45,9 @@ def generate(root: Path, pages: int) -> Path:
         _, front, body = text.split("---\n", 2)
         blocks = body.strip("\n").split("\n\n")
         blocks = [block if i % 2 == 0 else _mark(block, n) for i, block in enumerate(blocks)]
-        front = re.sub(r"^title: (.*)$", lambda m: f"title: \"{m.group(1).strip(chr(34))} [p{n}]\"", front, count=1, flags=re.M)
+        front = re.sub(
+            r"^title: (.*)$", lambda m, n=n: f'title: "{m.group(1).strip(chr(34))} [p{n}]"', front, count=1, flags=re.M
+        )
         target = root / "content" / f"section{n % 20:02}" / f"page{n:05}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\n{front}---\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")

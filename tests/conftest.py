@@ -1,4 +1,5 @@
 """Shared helpers: the shipped site, copies of it, and GNU gettext."""
+
 from __future__ import annotations
 
 import shutil

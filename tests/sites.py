@@ -1,4 +1,5 @@
 """Tiny sites written by tests, for behaviour that the shipped content cannot show."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ article in the other language. Screenshots of a German page are kept for a perso
 The site is built into a temporary folder and served on 127.0.0.1; a page that
 asks for anything outside loopback fails its test (the request is blocked).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -24,26 +25,41 @@ import pytest
 import yaml
 
 from conftest import REPO, copy_site
+from locpipe.checks.catalogue import approved_text, normalize
 from locpipe.cli import main
 from locpipe.project.paths import page_paths
-from locpipe.checks.catalogue import approved_text, normalize
 
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (apt-get install chromium, as .ci/run does): browser test skipped",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium is not installed (apt-get install chromium, as .ci/run does): browser test skipped",
+        allow_module_level=True,
+    )
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 except ImportError:
     pytest.skip("Playwright is not installed (pip install -e '.[test]'): browser test skipped", allow_module_level=True)
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 STARTUP_SECONDS = 30
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
 }
 
 LOCALES = ("en", "de")
@@ -53,6 +69,8 @@ LOCALE_PAGES = [f"{locale}/{slug}.html" for locale in LOCALES for slug in [*SLUG
 PAGES = [*LOCALE_PAGES, "index.html"]
 GERMAN_ARTICLES = [f"de/{slug}.html" for slug in SLUGS if slug.startswith("articles/")]
 SCREENSHOT_PAGE = "de/conditions/twitching.html"
+
+
 # Known defects, shown as strict xfails until src/ is fixed (then the XPASS fails: remove the entry).
 def locale_of(path: str) -> str:
     return path.split("/")[0] if "/" in path else "en"
@@ -102,7 +120,9 @@ def browser(tmp_path_factory) -> Iterator[Browser]:
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         endpoint = _devtools_endpoint(process, profile / "DevToolsActivePort", log_path)
@@ -124,12 +144,16 @@ def _devtools_endpoint(process: subprocess.Popen, port_file: Path, log_path: Pat
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"Chromium exited with {process.returncode} at start:\n{log_path.read_text(errors='replace')[-2000:]}")
+            pytest.fail(
+                f"Chromium exited with {process.returncode} at start:\n{log_path.read_text(errors='replace')[-2000:]}"
+            )
         lines = port_file.read_text().splitlines() if port_file.is_file() else []
         if len(lines) == 2:
             return f"http://127.0.0.1:{lines[0]}"
         time.sleep(0.05)
-    pytest.fail(f"Chromium did not open its DevTools port in {STARTUP_SECONDS} s:\n{log_path.read_text(errors='replace')[-2000:]}")
+    pytest.fail(
+        f"Chromium did not open its DevTools port in {STARTUP_SECONDS} s:\n{log_path.read_text(errors='replace')[-2000:]}"
+    )
 
 
 class Tab:
@@ -203,7 +227,7 @@ def disclaimer(tabs: dict[str, Tab]):
         if (path, viewport) not in measured:
             measured[path, viewport] = tabs[viewport].open(path).evaluate(MEASURE_DISCLAIMER)
         found = measured[path, viewport]
-        assert found["count"] == 1, f'{path}: {found["count"]} aside.disclaimer, expected exactly one'
+        assert found["count"] == 1, f"{path}: {found['count']} aside.disclaimer, expected exactly one"
         return found
 
     return measure
@@ -267,7 +291,9 @@ def test_page_fits_the_phone_width(tabs: dict[str, Tab], path: str) -> None:
     """A page wider than the phone runs off its screen and pans sideways under the reader's thumb."""
     width = VIEWPORTS["phone"]["viewport"]["width"]
     found = tabs["phone"].open(path).evaluate(WIDER_THAN, width)
-    assert found["scrollWidth"] <= width, f'{found["scrollWidth"]} CSS px wide on a {width} px phone: ' + "; ".join(found["widest"])
+    assert found["scrollWidth"] <= width, f"{found['scrollWidth']} CSS px wide on a {width} px phone: " + "; ".join(
+        found["widest"]
+    )
 
 
 def follow(page: Page, hreflang: str) -> None:
@@ -303,7 +329,9 @@ def test_screenshots_of_the_german_condition_page(tabs: dict[str, Tab], site: Pa
     folder.mkdir(exist_ok=True)
     for viewport, options in VIEWPORTS.items():
         size = options["viewport"]
-        target = folder / f"{SCREENSHOT_PAGE.replace('/', '-').removesuffix('.html')}-{size['width']}x{size['height']}.png"
+        target = (
+            folder / f"{SCREENSHOT_PAGE.replace('/', '-').removesuffix('.html')}-{size['width']}x{size['height']}.png"
+        )
         tabs[viewport].open(SCREENSHOT_PAGE).screenshot(path=str(target))
         scale = options.get("device_scale_factor", 1)
         assert png_size(target) == (size["width"] * scale, size["height"] * scale)

@@ -1,4 +1,5 @@
 """The command line: help for every command, one-line errors, no tracebacks."""
+
 from __future__ import annotations
 
 import subprocess
@@ -24,14 +25,32 @@ def test_every_command_has_help_text() -> None:
 
 
 BAD_INPUT = {
-    "front matter not YAML": ({"a.md": "---\ntitle: [unclosed\n---\nText\n"}, SITE_YAML, "content/a.md:2: error: invalid YAML"),
-    "front matter not a mapping": ({"a.md": "---\n- a list\n---\nText\n"}, SITE_YAML, "content/a.md:2: error: front matter must be a mapping"),
-    "page without title": ({"a.md": "---\ndescription: x\n---\nText\n"}, SITE_YAML, "content/a.md:2: error: the front matter needs a 'title:'"),
+    "front matter not YAML": (
+        {"a.md": "---\ntitle: [unclosed\n---\nText\n"},
+        SITE_YAML,
+        "content/a.md:2: error: invalid YAML",
+    ),
+    "front matter not a mapping": (
+        {"a.md": "---\n- a list\n---\nText\n"},
+        SITE_YAML,
+        "content/a.md:2: error: front matter must be a mapping",
+    ),
+    "page without title": (
+        {"a.md": "---\ndescription: x\n---\nText\n"},
+        SITE_YAML,
+        "content/a.md:2: error: the front matter needs a 'title:'",
+    ),
     "site.yaml not YAML": ({"a.md": page("A", "Text")}, "locales: [en\n", "site.yaml:1: error: invalid YAML"),
-    "wrong type at a key": ({"a.md": page("A", "Text")}, SITE_YAML.replace("min_translated: 100", "min_translated: lots"),
-                            "site.yaml:7: error: publish.min_translated: must be int or float, not str 'lots'"),
-    "unknown locale": ({"a.md": page("A", "Text")}, SITE_YAML.replace("[en, de]", "[en, ger]"),
-                       "site.yaml:4: error: unknown locale 'ger': Babel has no data for it (did you mean 'de'?)"),
+    "wrong type at a key": (
+        {"a.md": page("A", "Text")},
+        SITE_YAML.replace("min_translated: 100", "min_translated: lots"),
+        "site.yaml:7: error: publish.min_translated: must be int or float, not str 'lots'",
+    ),
+    "unknown locale": (
+        {"a.md": page("A", "Text")},
+        SITE_YAML.replace("[en, de]", "[en, ger]"),
+        "site.yaml:4: error: unknown locale 'ger': Babel has no data for it (did you mean 'de'?)",
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """The shipped site end to end: it updates to itself, builds, and passes check;
 each way of tampering with it makes check fail and name the file."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,9 @@ DE = "locales/de/LC_MESSAGES"
 
 
 def run_check(root: Path, *options: str) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "locpipe", "--root", str(root), "check", *options],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "locpipe", "--root", str(root), "check", *options], capture_output=True, text=True
+    )
     assert "Traceback" not in done.stderr
     return done.returncode, done.stdout
 
@@ -41,7 +43,14 @@ def test_shipped_site_passes_check_with_no_finding(shipped_built: Path) -> None:
     report = json.loads(out)
     assert code == 0
     assert report["findings"] == []
-    assert report["stats"]["de"] == {"total": 203, "translated": 203, "fuzzy": 0, "untranslated": 0, "words_left": 0, "percent": 100.0}
+    assert report["stats"]["de"] == {
+        "total": 203,
+        "translated": 203,
+        "fuzzy": 0,
+        "untranslated": 0,
+        "words_left": 0,
+        "percent": 100.0,
+    }
 
 
 def test_german_pages_are_german_with_the_approved_disclaimer(shipped_built: Path) -> None:
@@ -62,13 +71,38 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
 TAMPERING = {
     "disclaimer word changed": (f"{DE}/site.po", "ersetzen keine", "ersetzen nicht immer eine", "disclaimer"),
     "disclaimer fuzzy": (f"{DE}/site.po", 'msgctxt "disclaimer"', '#, fuzzy\nmsgctxt "disclaimer"', "disclaimer"),
-    "dose changed": (f"{DE}/articles/why-does-my-muscle-twitch.po", 'msgstr "**Magnesiumcitrat:** 300–400', 'msgstr "**Magnesiumcitrat:** 30–400', "numbers"),
+    "dose changed": (
+        f"{DE}/articles/why-does-my-muscle-twitch.po",
+        'msgstr "**Magnesiumcitrat:** 300–400',
+        'msgstr "**Magnesiumcitrat:** 30–400',
+        "numbers",
+    ),
     "unit changed": (f"{DE}/articles/why-does-my-muscle-twitch.po", "300–400 mg/Tag", "300–400 g/Tag", "numbers"),
-    "link target changed": (f"{DE}/articles/why-does-my-muscle-twitch.po", 'msgstr "Link: <https://www.mayoclinic.org>"', 'msgstr "Link: <https://www.example.com>"', "markup"),
-    "script added": (f"{DE}/conditions/twitching.po", 'msgstr "Stress oder Angst"', 'msgstr "Stress oder Angst<script>alert(1)</script>"', "markup"),
+    "link target changed": (
+        f"{DE}/articles/why-does-my-muscle-twitch.po",
+        'msgstr "Link: <https://www.mayoclinic.org>"',
+        'msgstr "Link: <https://www.example.com>"',
+        "markup",
+    ),
+    "script added": (
+        f"{DE}/conditions/twitching.po",
+        'msgstr "Stress oder Angst"',
+        'msgstr "Stress oder Angst<script>alert(1)</script>"',
+        "markup",
+    ),
     "message emptied": (f"{DE}/conditions/twitching.po", 'msgstr "Stress oder Angst"', 'msgstr ""', "completeness"),
-    "disclaimer removed from a built page": ("build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside class="note"', "disclaimer"),
-    "disclaimer hidden on a built page": ("build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside style="display:none" class="disclaimer"', "disclaimer"),
+    "disclaimer removed from a built page": (
+        "build/de/conditions/twitching.html",
+        '<aside class="disclaimer"',
+        '<aside class="note"',
+        "disclaimer",
+    ),
+    "disclaimer hidden on a built page": (
+        "build/de/conditions/twitching.html",
+        '<aside class="disclaimer"',
+        '<aside style="display:none" class="disclaimer"',
+        "disclaimer",
+    ),
 }
 
 
@@ -98,7 +132,8 @@ def test_check_cannot_run_without_site_yaml(tmp_path: Path) -> None:
 def test_github_commands_escape_what_would_end_them() -> None:
     finding = Finding("locales/de/a,b:c.po", 7, "de", "markup", "error", "raw HTML '<b\nclass=x>'; 61.1% done\r")
     assert report.github_report([finding]) == (
-        "::error file=locales/de/a%2Cb%3Ac.po,line=7,title=[markup]::raw HTML '<b%0Aclass=x>'; 61.1%25 done%0D")
+        "::error file=locales/de/a%2Cb%3Ac.po,line=7,title=[markup]::raw HTML '<b%0Aclass=x>'; 61.1%25 done%0D"
+    )
 
 
 def test_a_finding_is_one_line_of_text_even_when_it_quotes_a_line_break() -> None:
@@ -116,7 +151,9 @@ def test_json_findings_carry_every_field(shipped: Path) -> None:
         assert set(finding) == {"file", "line", "locale", "check", "severity", "message"}
         assert isinstance(finding["line"], int) and finding["locale"] == "de"
     assert {(f["file"], f["check"], f["severity"]) for f in findings} == {
-        (f"{DE}/site.po", "disclaimer", "error"), (f"{DE}/articles/why-does-my-muscle-twitch.po", "numbers", "error")}
+        (f"{DE}/site.po", "disclaimer", "error"),
+        (f"{DE}/articles/why-does-my-muscle-twitch.po", "numbers", "error"),
+    }
 
 
 @pytest.mark.parametrize("output", ["json", "github"])

@@ -1,4 +1,5 @@
 """Extraction: each Markdown fixture beside the catalogue template it must give."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,8 @@ import pytest
 from conftest import FIXED_DATE, FIXTURES, msgcat_output
 from locpipe.po.gnu import gnu_layout
 from locpipe.po.store import relayout, template_bytes
-from locpipe.source.pages import parse_page
 from locpipe.source.messages import page_messages
+from locpipe.source.pages import parse_page
 
 CASES = sorted((FIXTURES / "extract").glob("*.md"))
 FIELDS = ("title", "description", "ingredients_intro", "ingredients")
@@ -32,4 +33,3 @@ def test_template_is_written_as_gnu_gettext_writes_it(case: Path, tmp_path: Path
     written.write_bytes(gnu_layout(extracted(case), "out.pot"))
     assert msgcat_output(written) == written.read_bytes()
     assert relayout(written.read_bytes(), "out.pot") == extracted(case), "same entries, whatever the layout"
-

@@ -4,6 +4,7 @@ Bad input may only ever end in a ``LocpipeError`` (printed as one line by the
 command line); rendering the source locale through catalogues whose msgstrs
 equal their msgids gives exactly the page rendered directly.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,11 +16,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, gettext_tool
-from locpipe.po.store import _WELL_FORMED, _refuse_bad_lines, read_catalog
-from locpipe.source.pages import parse_page
 from locpipe.errors import CatalogError, LocpipeError
-from locpipe.source.messages import page_messages
+from locpipe.po.store import _WELL_FORMED, _refuse_bad_lines, read_catalog
 from locpipe.render.translate import Translations, page_segments, render_body
+from locpipe.source.messages import page_messages
+from locpipe.source.pages import parse_page
 
 FIELDS = ("title", "description", "ingredients_intro", "ingredients")
 # LOCPIPE_FUZZ_EXAMPLES=5000 for a deeper run than CI's.
@@ -34,10 +35,22 @@ FUZZ = settings(
 # Words carry the characters Markdown gives meaning to, so delimiters meet in odd places.
 WORD = st.text(alphabet="abcXYZ019 .,:;!?*_`~[]()<>&#\\|-+=/'\"äß€", min_size=1, max_size=8)
 PLAIN = st.text(alphabet="abcdeXYZ 0123.,-ä", min_size=1, max_size=12).filter(lambda s: s.strip())
-URL = st.sampled_from([
-    "https://example.org/x", "other.md", "../conditions/twitching.md#dose", "#anchor", "a b.md", "<a b.md>",
-    "img.png", "mailto:x@example.org", "javascript:alert(1)", "data:image/png;base64,AAAA", "/abs.md", "x.md \"Title\"",
-])
+URL = st.sampled_from(
+    [
+        "https://example.org/x",
+        "other.md",
+        "../conditions/twitching.md#dose",
+        "#anchor",
+        "a b.md",
+        "<a b.md>",
+        "img.png",
+        "mailto:x@example.org",
+        "javascript:alert(1)",
+        "data:image/png;base64,AAAA",
+        "/abs.md",
+        'x.md "Title"',
+    ]
+)
 
 
 def _inline(html: bool) -> st.SearchStrategy[str]:
@@ -52,10 +65,14 @@ def _inline(html: bool) -> st.SearchStrategy[str]:
         st.tuples(PLAIN, URL).map(lambda p: f"[{p[0]}]({p[1]})"),
         st.tuples(PLAIN, URL).map(lambda p: f"![{p[0]}]({p[1]})"),
         PLAIN.map(lambda s: f"[{s}][ref]"),
-        st.sampled_from(["<https://example.org>", "&amp;", "&copy;", "&#35;", "\\*", "  \n", "\n", "**", "*", "~~", "[", "]("]),
+        st.sampled_from(
+            ["<https://example.org>", "&amp;", "&copy;", "&#35;", "\\*", "  \n", "\n", "**", "*", "~~", "[", "]("]
+        ),
     ]
     if html:
-        atoms.append(st.sampled_from(["<span>", "</span>", "<b>x</b>", "<!-- c -->", '<a href="x">', "<br/>", "<x-y z=1>"]))
+        atoms.append(
+            st.sampled_from(["<span>", "</span>", "<b>x</b>", "<!-- c -->", '<a href="x">', "<br/>", "<x-y z=1>"])
+        )
     return st.lists(st.one_of(atoms), min_size=1, max_size=8).map(lambda parts: " ".join(parts).replace("\n ", "\n"))
 
 
@@ -67,11 +84,16 @@ def _blocks(html: bool) -> st.SearchStrategy[str]:
         st.tuples(st.integers(1, 6), inline).map(lambda p: "#" * p[0] + " " + p[1]),
         inline.map(lambda s: f"{s}\n===="),
         st.lists(inline, min_size=1, max_size=3).map(lambda items: "\n".join(f"- {i}" for i in items)),
-        st.lists(inline, min_size=1, max_size=3).map(lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))),
+        st.lists(inline, min_size=1, max_size=3).map(
+            lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))
+        ),
         st.lists(inline, min_size=1, max_size=3).map(lambda items: "\n\n".join(f"* {i}" for i in items)),  # loose
-        st.tuples(st.lists(inline, min_size=1, max_size=3), st.integers(0, 2), st.sampled_from(["---", ":--", "--:", ":-:"])).map(_table),
+        st.tuples(
+            st.lists(inline, min_size=1, max_size=3), st.integers(0, 2), st.sampled_from(["---", ":--", "--:", ":-:"])
+        ).map(_table),
         st.tuples(st.sampled_from(["", "python", "md"]), st.text(alphabet="ab *<>`\n", max_size=20)).map(
-            lambda p: f"```{p[0]}\n{p[1]}\n```"),
+            lambda p: f"```{p[0]}\n{p[1]}\n```"
+        ),
         st.tuples(inline, inline).map(lambda p: f"{p[0]}\n: {p[1]}"),  # definition list
         st.just("<div>\n<p>raw *block*</p>\n</div>"),
         PLAIN.map(lambda s: f"<!-- i18n: {s} -->"),
@@ -83,8 +105,12 @@ def _blocks(html: bool) -> st.SearchStrategy[str]:
     def nest(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
             children.map(lambda s: "\n".join("> " + line if line else ">" for line in s.split("\n"))),
-            st.tuples(inline, children).map(lambda p: f"- {p[0]}\n\n" + "\n".join("  " + l if l else "" for l in p[1].split("\n"))),
-            st.tuples(inline, children).map(lambda p: f"1. {p[0]}\n" + "\n".join("   " + l if l else "" for l in p[1].split("\n"))),
+            st.tuples(inline, children).map(
+                lambda p: f"- {p[0]}\n\n" + "\n".join("  " + line if line else "" for line in p[1].split("\n"))
+            ),
+            st.tuples(inline, children).map(
+                lambda p: f"1. {p[0]}\n" + "\n".join("   " + line if line else "" for line in p[1].split("\n"))
+            ),
         )
 
     return st.recursive(leaf, nest, max_leaves=6)
@@ -105,12 +131,20 @@ def _yaml_string(text: str) -> str:
 def _front_matter() -> st.SearchStrategy[str]:
     value = _inline(True).map(_yaml_string)
     return st.tuples(value, st.none() | value, st.lists(value, max_size=3)).map(
-        lambda p: "---\ntitle: " + p[0] + (f"\ndescription: {p[1]}" if p[1] else "")
-        + ("\ningredients:\n" + "\n".join(f"  - {v}" for v in p[2]) if p[2] else "") + "\n---\n")
+        lambda p: (
+            "---\ntitle: "
+            + p[0]
+            + (f"\ndescription: {p[1]}" if p[1] else "")
+            + ("\ningredients:\n" + "\n".join(f"  - {v}" for v in p[2]) if p[2] else "")
+            + "\n---\n"
+        )
+    )
 
 
 def pages(html: bool = True) -> st.SearchStrategy[str]:
-    return st.tuples(_front_matter(), st.lists(_blocks(html), max_size=6)).map(lambda p: p[0] + "\n" + "\n\n".join(p[1]) + "\n")
+    return st.tuples(_front_matter(), st.lists(_blocks(html), max_size=6)).map(
+        lambda p: p[0] + "\n" + "\n\n".join(p[1]) + "\n"
+    )
 
 
 def _parse_or_locpipe_error(data: bytes):
@@ -130,15 +164,18 @@ def test_generated_pages_parse_and_extract(text: str) -> None:
 
 
 @FUZZ
-@given(st.one_of(
-    st.binary(max_size=300),
-    st.text(max_size=300).map(lambda s: s.encode("utf-8")),
-    # a page cut anywhere, with stray bytes after the cut
-    st.tuples(pages(), st.binary(max_size=4), st.integers(0, 10_000)).map(lambda p: p[0].encode()[: p[2]] + p[1]),
-    # YAML-ish noise as front matter
-    st.tuples(st.text(alphabet="-:\n \t[]{}&*!|>'\"#%@`,?ab1", max_size=120), pages()).map(
-        lambda p: ("---\n" + p[0] + "\n---\n" + p[1]).encode()),
-))
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda s: s.encode("utf-8")),
+        # a page cut anywhere, with stray bytes after the cut
+        st.tuples(pages(), st.binary(max_size=4), st.integers(0, 10_000)).map(lambda p: p[0].encode()[: p[2]] + p[1]),
+        # YAML-ish noise as front matter
+        st.tuples(st.text(alphabet="-:\n \t[]{}&*!|>'\"#%@`,?ab1", max_size=120), pages()).map(
+            lambda p: ("---\n" + p[0] + "\n---\n" + p[1]).encode()
+        ),
+    )
+)
 @example(b"---\ntitle: x\ndate: 2026-13-45\n---\ntext\n")
 @example(b"---\ntitle: x\nloop: &a [*a]\n---\ntext\n")
 @example(b"---\ntitle: x\n---\n" + b"> " * 2000 + b"x\n")
@@ -226,12 +263,34 @@ def _mutate(data: bytes, draw) -> bytes:
         line = lines[at] if lines else b""
         if kind == "delete" and line:
             i = draw(st.integers(0, len(line) - 1))
-            lines[at] = line[:i] + line[i + 1:]
+            lines[at] = line[:i] + line[i + 1 :]
         elif kind == "insert":
             i = draw(st.integers(0, len(line)))
-            chunk = draw(st.one_of(st.binary(min_size=1, max_size=3), st.sampled_from(
-                [b'"', b"\\", b"\r", b"\x00", b"\x04", b"#", b"msgid ", b"msgstr ", b'msgctxt "x"', b"msgid_plural ",
-                 b"msgstr[0] ", b"#~ ", b"#| ", b"#, fuzzy", b"\xc3", b"\xff"])))
+            chunk = draw(
+                st.one_of(
+                    st.binary(min_size=1, max_size=3),
+                    st.sampled_from(
+                        [
+                            b'"',
+                            b"\\",
+                            b"\r",
+                            b"\x00",
+                            b"\x04",
+                            b"#",
+                            b"msgid ",
+                            b"msgstr ",
+                            b'msgctxt "x"',
+                            b"msgid_plural ",
+                            b"msgstr[0] ",
+                            b"#~ ",
+                            b"#| ",
+                            b"#, fuzzy",
+                            b"\xc3",
+                            b"\xff",
+                        ]
+                    ),
+                )
+            )
             lines[at] = line[:i] + chunk + line[i:]
         elif kind == "dup":
             lines.insert(at, line)
@@ -245,9 +304,11 @@ def _mutate(data: bytes, draw) -> bytes:
             return data[: draw(st.integers(0, len(data)))]
         elif kind == "quote" and b'"' in line:
             i = draw(st.sampled_from([n for n, c in enumerate(line) if c == ord('"')]))
-            lines[at] = line[:i] + line[i + 1:]
+            lines[at] = line[:i] + line[i + 1 :]
         elif kind == "flip" and line:
-            lines[at] = line.replace(b"msgid", b"msgstr", 1) if b"msgid" in line else line.replace(b"msgstr", b"msgid", 1)
+            lines[at] = (
+                line.replace(b"msgid", b"msgstr", 1) if b"msgid" in line else line.replace(b"msgstr", b"msgid", 1)
+            )
     return b"\n".join(lines)
 
 
@@ -275,15 +336,26 @@ def test_mutated_catalogues_raise_only_catalog_errors(catalogue: tuple[str, byte
 MSGFMT_CANNOT_READ = re.compile(
     r"end-of-(?:line|file) within string|keyword \".*\" unknown|syntax error|missing '[\w\[\]]+' section"
     r"|invalid control sequence|multibyte sequence|duplicate message definition|inconsistent use of #~"
-    r"|context separator <EOT> within string|plural form has")
+    r"|context separator <EOT> within string|plural form has"
+)
 MSGFMT_PROBLEM = re.compile(r"^<stdin>:(\d+):(?:\d+:)? (.*)$", re.M)
 # Refusals where locpipe is stricter than gettext, at lines msgfmt need not name:
 # a byte in a comment (which gettext never decodes), two strings on one line, a
 # backslash continuing a line, a string on the line after its keyword, a NUL
 # (where gettext ends the string).
-LOCPIPE_STRICTER = ("not UTF-8", "declares charset", "text after the closing quote", "unknown keyword '\\\\'",
-                    "backslash at the end of a line", "without a string on its line", "NUL (U+0000)")
-TWITCHING = ("locales/de/LC_MESSAGES/conditions/twitching.po", (REPO / "locales/de/LC_MESSAGES/conditions/twitching.po").read_bytes())
+LOCPIPE_STRICTER = (
+    "not UTF-8",
+    "declares charset",
+    "text after the closing quote",
+    "unknown keyword '\\\\'",
+    "backslash at the end of a line",
+    "without a string on its line",
+    "NUL (U+0000)",
+)
+TWITCHING = (
+    "locales/de/LC_MESSAGES/conditions/twitching.po",
+    (REPO / "locales/de/LC_MESSAGES/conditions/twitching.po").read_bytes(),
+)
 
 
 @FUZZ

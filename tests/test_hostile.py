@@ -5,6 +5,7 @@ naming the file (relative to the site root) and its line where there is one, a
 non-zero exit, no traceback, and no catalogue or page written or changed.
 XSS payloads in catalogues, pages and site.yaml never become live markup.
 """
+
 from __future__ import annotations
 
 import html
@@ -101,8 +102,18 @@ def refused(root: Path, where: str, message: str, commands: tuple = WRITERS) -> 
 
 
 # Cases also run through ``check`` (every case runs ``update`` and ``build``).
-CHECKED = {"front matter not YAML", "not UTF-8", "front matter never closed", "same output a.md and A.md", "link leaves content/",
-           "missing content/", "missing", "publish.min_translated a string", "unknown locale ger", "syntax error in base.html"}
+CHECKED = {
+    "front matter not YAML",
+    "not UTF-8",
+    "front matter never closed",
+    "same output a.md and A.md",
+    "link leaves content/",
+    "missing content/",
+    "missing",
+    "publish.min_translated a string",
+    "unknown locale ger",
+    "syntax error in base.html",
+}
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -143,37 +154,100 @@ def _link_to_outside(root: Path) -> None:
 
 PAGE_CASES = {
     "front matter not YAML": (write_page("---\ntitle: [unclosed\n---\nText\n"), "content/a.md:2", "invalid YAML"),
-    "front matter a list": (write_page("---\n- a list\n---\nText\n"), "content/a.md:2", "front matter must be a mapping"),
-    "front matter a string": (write_page("---\njust words\n---\nText\n"), "content/a.md:2", "front matter must be a mapping"),
+    "front matter a list": (
+        write_page("---\n- a list\n---\nText\n"),
+        "content/a.md:2",
+        "front matter must be a mapping",
+    ),
+    "front matter a string": (
+        write_page("---\njust words\n---\nText\n"),
+        "content/a.md:2",
+        "front matter must be a mapping",
+    ),
     "front matter empty": (write_page("---\n---\nText\n"), "content/a.md:2", "front matter must be a mapping"),
     "no title": (write_page("---\ndescription: x\n---\nText\n"), "content/a.md:2", "needs a 'title:' with text"),
-    "empty title": (write_page('---\ndescription: x\ntitle: "  "\n---\nText\n'), "content/a.md:3", "needs a 'title:' with text"),
+    "empty title": (
+        write_page('---\ndescription: x\ntitle: "  "\n---\nText\n'),
+        "content/a.md:3",
+        "needs a 'title:' with text",
+    ),
     "title a list": (write_page("---\ntitle: [a, b]\n---\nText\n"), "content/a.md:2", "needs a 'title:' with text"),
-    "description a mapping": (write_page("---\ntitle: A\ndescription: {a: 1}\n---\n"), "content/a.md:3",
-                              "front matter 'description' must be text or a list of texts"),
+    "description a mapping": (
+        write_page("---\ntitle: A\ndescription: {a: 1}\n---\n"),
+        "content/a.md:3",
+        "front matter 'description' must be text or a list of texts",
+    ),
     "not UTF-8": (write_page(b"---\ntitle: A\n---\n\nFine.\n\nBad \xff byte.\n"), "content/a.md:7", "not UTF-8 text"),
     "Latin-1 title": (write_page("---\ntitle: Ärger\n---\n".encode("latin-1")), "content/a.md:2", "not UTF-8 text"),
     "front matter never closed": (write_page("---\ntitle: A\n\nText\n"), "content/a.md:1", "never closed"),
     "no front matter": (write_page("# A\n\nText\n"), "content/a.md:1", "no front matter"),
-    "impossible date": (write_page("---\ntitle: A\ndate: 2026-13-45\n---\n"), "content/a.md:3", "cannot read '2026-13-45' as a date"),
-    "date not a date": (write_page("---\ntitle: A\ndate: next week\n---\n"), "content/a.md:3", "'date' must be a date written YYYY-MM-DD"),
-    "duplicate key": (write_page("---\ntitle: A\ntitle: B\n---\n"), "content/a.md:3", "duplicate key 'title' (first given at line 2)"),
-    "recursive alias": (write_page("---\ntitle: A\nloop: &x [*x]\n---\n"), "content/a.md:3", "alias refers to its own anchor"),
-    "python tag": (write_page("---\ntitle: !!python/object/apply:os.system [ls]\n---\n"), "content/a.md:2",
-                   "could not determine a constructor"),
-    "nested too deeply": (write_page("---\ntitle: A\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"), "content/a.md:3", "nested too deeply"),
-    "same output a.md and A.md": (write_page(page("Other A"), "A.md"), "content/a.md", "writes the same output as content/A.md"),
-    "same output NFC and NFD names": (_nfd_twin, f"content/{unicodedata.normalize('NFC', 'café.md')}", "writes the same output as"),
+    "impossible date": (
+        write_page("---\ntitle: A\ndate: 2026-13-45\n---\n"),
+        "content/a.md:3",
+        "cannot read '2026-13-45' as a date",
+    ),
+    "date not a date": (
+        write_page("---\ntitle: A\ndate: next week\n---\n"),
+        "content/a.md:3",
+        "'date' must be a date written YYYY-MM-DD",
+    ),
+    "duplicate key": (
+        write_page("---\ntitle: A\ntitle: B\n---\n"),
+        "content/a.md:3",
+        "duplicate key 'title' (first given at line 2)",
+    ),
+    "recursive alias": (
+        write_page("---\ntitle: A\nloop: &x [*x]\n---\n"),
+        "content/a.md:3",
+        "alias refers to its own anchor",
+    ),
+    "python tag": (
+        write_page("---\ntitle: !!python/object/apply:os.system [ls]\n---\n"),
+        "content/a.md:2",
+        "could not determine a constructor",
+    ),
+    "nested too deeply": (
+        write_page("---\ntitle: A\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n"),
+        "content/a.md:3",
+        "nested too deeply",
+    ),
+    "same output a.md and A.md": (
+        write_page(page("Other A"), "A.md"),
+        "content/a.md",
+        "writes the same output as content/A.md",
+    ),
+    "same output NFC and NFD names": (
+        _nfd_twin,
+        f"content/{unicodedata.normalize('NFC', 'café.md')}",
+        "writes the same output as",
+    ),
     "reserved index.md": (write_page(page("Home"), "index.md"), "content/index.md", "this name is reserved"),
     "reserved site.md": (write_page(page("Site"), "site.md"), "content/site.md", "this name is reserved"),
-    "link leaves content/": (write_page(page("A", "Read [x](../../etc/passwd.md).")), "content/a.md:5",
-                             "link '../../etc/passwd.md' leads outside content/"),
-    "image leaves content/": (write_page(page("A", "Text.", "![x](../../../etc/shadow.png)")), "content/a.md:7", "leads outside content/"),
-    "reference link leaves content/": (write_page(page("A", "See [x][r].", "[r]: ../../etc/passwd.md")), "content/a.md:5",
-                                       "leads outside content/"),
-    "link leaves content/ from a folder": (write_page(page("B", "[x](../../b.md)"), "guide/b.md"), "content/guide/b.md:5",
-                                           "leads outside content/"),
-    "page is a link to a file outside content/": (_link_to_outside, "content/leak.md", "a link to a file outside content/"),
+    "link leaves content/": (
+        write_page(page("A", "Read [x](../../etc/passwd.md).")),
+        "content/a.md:5",
+        "link '../../etc/passwd.md' leads outside content/",
+    ),
+    "image leaves content/": (
+        write_page(page("A", "Text.", "![x](../../../etc/shadow.png)")),
+        "content/a.md:7",
+        "leads outside content/",
+    ),
+    "reference link leaves content/": (
+        write_page(page("A", "See [x][r].", "[r]: ../../etc/passwd.md")),
+        "content/a.md:5",
+        "leads outside content/",
+    ),
+    "link leaves content/ from a folder": (
+        write_page(page("B", "[x](../../b.md)"), "guide/b.md"),
+        "content/guide/b.md:5",
+        "leads outside content/",
+    ),
+    "page is a link to a file outside content/": (
+        _link_to_outside,
+        "content/leak.md",
+        "a link to a file outside content/",
+    ),
     "empty content/": (_empty_content, "content", "no pages"),
     "missing content/": (remove("content"), "content", "no content/ folder"),
 }
@@ -205,7 +279,9 @@ def test_a_bad_page_among_changed_pages_writes_no_page(shipped: Path, broken: st
 def test_a_first_build_that_fails_leaves_no_build_folder(tmp_path: Path) -> None:
     """Pages rendered before the bad one are staged in folders the build made:
     none may be left for ``check`` to find."""
-    root = make_site(tmp_path / "s", {**PAGES, "guide/deep/c.md": page("C", "Fine."), "guide/z.md": "---\ntitle: [unclosed\n---\n"})
+    root = make_site(
+        tmp_path / "s", {**PAGES, "guide/deep/c.md": page("C", "Fine."), "guide/z.md": "---\ntitle: [unclosed\n---\n"}
+    )
     assert_refused(run(root, "build"), "content/guide/z.md:2", "invalid YAML")
     assert not (root / "build").exists()
 
@@ -223,34 +299,95 @@ def site_yaml(text: str | bytes | None) -> Callable[[Path], None]:
 
 SITE_CASES = {
     "missing": (site_yaml(None), "site.yaml", "no site.yaml here"),
-    "not YAML": (site_yaml(SITE_YAML.replace("name: Test", "name: a: b")), "site.yaml:2", "invalid YAML: mapping values are not allowed"),
+    "not YAML": (
+        site_yaml(SITE_YAML.replace("name: Test", "name: a: b")),
+        "site.yaml:2",
+        "invalid YAML: mapping values are not allowed",
+    ),
     "not a mapping": (site_yaml("- en\n- de\n"), "site.yaml:1", "must be a mapping of settings"),
     "empty": (site_yaml(""), "site.yaml:1", "must be a mapping of settings"),
     "not UTF-8": (site_yaml(SITE_YAML.encode("latin-1")), "site.yaml:11", "not UTF-8 text"),
-    "publish.min_translated a string": (site_yaml(SITE_YAML.replace("min_translated: 100", "min_translated: lots")),
-                                        "site.yaml:7", "publish.min_translated: must be int or float, not str 'lots'"),
-    "publish.min_translated out of range": (site_yaml(SITE_YAML.replace("min_translated: 100", "min_translated: 101")),
-                                            "site.yaml:7", "publish.min_translated: must be a percentage"),
-    "publish not a mapping": (site_yaml(SITE_YAML.replace("publish:\n  min_translated: 100", "publish: 100")),
-                              "site.yaml:6", "publish: must be a mapping"),
-    "locales not a list": (site_yaml(SITE_YAML.replace("[en, de]", "en de")), "site.yaml:4", "locales: must be list, not str"),
-    "locales item not a code": (site_yaml(SITE_YAML.replace("[en, de]", "[en, [de]]")), "site.yaml:4", "locales.1: must be a locale code"),
-    "source locale not first": (site_yaml(SITE_YAML.replace("[en, de]", "[de, en]")), "site.yaml:4", "must list the source locale 'en' first"),
-    "source_locale missing": (site_yaml(SITE_YAML.replace("source_locale: en\n", "")), "site.yaml", "source_locale: is required"),
-    "disclaimer.approved.de not a string": (site_yaml(SITE_YAML.replace('de: "**Keine', 'de: ["**Keine').replace('Arzt."', 'Arzt."]')),
-                                            "site.yaml:11", "disclaimer.approved.de: must be the approved wording as text"),
-    "disclaimer not a mapping": (site_yaml(SITE_YAML.split("disclaimer:")[0] + "disclaimer: Ask a doctor.\n"),
-                                 "site.yaml:8", "disclaimer: must be a mapping"),
-    "name not a string": (site_yaml(SITE_YAML.replace("name: Test", "name: [Test]")), "site.yaml:2", "name: must be str"),
-    "base_url javascript:": (site_yaml(SITE_YAML.replace("https://example.org", "javascript:alert(1)")), "site.yaml:5",
-                             "base_url: must be the site's address"),
-    "base_url without host": (site_yaml(SITE_YAML.replace("https://example.org", "example.org")), "site.yaml:5",
-                              "base_url: must be the site's address"),
-    "unknown locale ger": (site_yaml(SITE_YAML.replace("[en, de]", "[en, ger]")), "site.yaml:4", "unknown locale 'ger': Babel has no data for it (did you mean 'de'?)"),
-    "unknown locale deu": (site_yaml(SITE_YAML.replace("[en, de]", "[en, deu]")), "site.yaml:4", "(did you mean 'de'?)"),
+    "publish.min_translated a string": (
+        site_yaml(SITE_YAML.replace("min_translated: 100", "min_translated: lots")),
+        "site.yaml:7",
+        "publish.min_translated: must be int or float, not str 'lots'",
+    ),
+    "publish.min_translated out of range": (
+        site_yaml(SITE_YAML.replace("min_translated: 100", "min_translated: 101")),
+        "site.yaml:7",
+        "publish.min_translated: must be a percentage",
+    ),
+    "publish not a mapping": (
+        site_yaml(SITE_YAML.replace("publish:\n  min_translated: 100", "publish: 100")),
+        "site.yaml:6",
+        "publish: must be a mapping",
+    ),
+    "locales not a list": (
+        site_yaml(SITE_YAML.replace("[en, de]", "en de")),
+        "site.yaml:4",
+        "locales: must be list, not str",
+    ),
+    "locales item not a code": (
+        site_yaml(SITE_YAML.replace("[en, de]", "[en, [de]]")),
+        "site.yaml:4",
+        "locales.1: must be a locale code",
+    ),
+    "source locale not first": (
+        site_yaml(SITE_YAML.replace("[en, de]", "[de, en]")),
+        "site.yaml:4",
+        "must list the source locale 'en' first",
+    ),
+    "source_locale missing": (
+        site_yaml(SITE_YAML.replace("source_locale: en\n", "")),
+        "site.yaml",
+        "source_locale: is required",
+    ),
+    "disclaimer.approved.de not a string": (
+        site_yaml(SITE_YAML.replace('de: "**Keine', 'de: ["**Keine').replace('Arzt."', 'Arzt."]')),
+        "site.yaml:11",
+        "disclaimer.approved.de: must be the approved wording as text",
+    ),
+    "disclaimer not a mapping": (
+        site_yaml(SITE_YAML.split("disclaimer:")[0] + "disclaimer: Ask a doctor.\n"),
+        "site.yaml:8",
+        "disclaimer: must be a mapping",
+    ),
+    "name not a string": (
+        site_yaml(SITE_YAML.replace("name: Test", "name: [Test]")),
+        "site.yaml:2",
+        "name: must be str",
+    ),
+    "base_url javascript:": (
+        site_yaml(SITE_YAML.replace("https://example.org", "javascript:alert(1)")),
+        "site.yaml:5",
+        "base_url: must be the site's address",
+    ),
+    "base_url without host": (
+        site_yaml(SITE_YAML.replace("https://example.org", "example.org")),
+        "site.yaml:5",
+        "base_url: must be the site's address",
+    ),
+    "unknown locale ger": (
+        site_yaml(SITE_YAML.replace("[en, de]", "[en, ger]")),
+        "site.yaml:4",
+        "unknown locale 'ger': Babel has no data for it (did you mean 'de'?)",
+    ),
+    "unknown locale deu": (
+        site_yaml(SITE_YAML.replace("[en, de]", "[en, deu]")),
+        "site.yaml:4",
+        "(did you mean 'de'?)",
+    ),
     "locale with underscore": (site_yaml(SITE_YAML.replace("[en, de]", "[en, pt_BR]")), "site.yaml:4", "'pt-BR'"),
-    "locale a path": (site_yaml(SITE_YAML.replace("[en, de]", "[en, ../../x]")), "site.yaml:4", "unknown locale '../../x'"),
-    "duplicate key": (site_yaml(SITE_YAML + "name: Other\n"), "site.yaml:12", "duplicate key 'name' (first given at line 2)"),
+    "locale a path": (
+        site_yaml(SITE_YAML.replace("[en, de]", "[en, ../../x]")),
+        "site.yaml:4",
+        "unknown locale '../../x'",
+    ),
+    "duplicate key": (
+        site_yaml(SITE_YAML + "name: Other\n"),
+        "site.yaml:12",
+        "duplicate key 'name' (first given at line 2)",
+    ),
     "impossible date": (site_yaml(SITE_YAML + "released: 2026-02-30\n"), "site.yaml:12", "as a date"),
 }
 
@@ -272,15 +409,31 @@ def template(name: str, text: str | bytes) -> Callable[[Path], None]:
 
 
 TEMPLATE_CASES = {
-    "syntax error in page.html": (template("page.html", '{% extends "base.html" %}\n{% block main %}\n{% if title %}\n{% endblock %}\n'),
-                                  "templates/page.html:4", "template error: Encountered unknown tag 'endblock'"),
-    "syntax error in base.html": (template("base.html", "<html>\n{% block main %}{% endblock %}\n{{ }}\n"),
-                                  "templates/base.html:3", "template error"),
+    "syntax error in page.html": (
+        template("page.html", '{% extends "base.html" %}\n{% block main %}\n{% if title %}\n{% endblock %}\n'),
+        "templates/page.html:4",
+        "template error: Encountered unknown tag 'endblock'",
+    ),
+    "syntax error in base.html": (
+        template("base.html", "<html>\n{% block main %}{% endblock %}\n{{ }}\n"),
+        "templates/base.html:3",
+        "template error",
+    ),
     "syntax error in an included part": (
-        lambda root: (template("page.html", '{% extends "base.html" %}\n{% block main %}{% include "part.html" %}{% endblock %}\n')(root),
-                      template("part.html", "<p>\n\n{% for %}\n")(root)),
-        "templates/part.html:3", "template error"),
-    "page.html not UTF-8": (template("page.html", b'{% extends "base.html" %}\n\n<p>\xe4</p>\n'), "templates/page.html:3", "not UTF-8 text"),
+        lambda root: (
+            template(
+                "page.html", '{% extends "base.html" %}\n{% block main %}{% include "part.html" %}{% endblock %}\n'
+            )(root),
+            template("part.html", "<p>\n\n{% for %}\n")(root),
+        ),
+        "templates/part.html:3",
+        "template error",
+    ),
+    "page.html not UTF-8": (
+        template("page.html", b'{% extends "base.html" %}\n\n<p>\xe4</p>\n'),
+        "templates/page.html:3",
+        "not UTF-8 text",
+    ),
     "base.html not UTF-8": (template("base.html", b"<html>\n\xff\n"), "templates/base.html:2", "not UTF-8 text"),
 }
 
@@ -292,11 +445,15 @@ def test_bad_template(small: Path, case: str) -> None:
     refused(small, where, message, EVERY_COMMAND if case in CHECKED else WRITERS)
 
 
-@pytest.mark.parametrize(("body", "line"), [
-    ('{% include "page.html" %}\n', 1),
-    ('{% extends "base.html" %}\n{% block main %}\n{{ 1 // 0 }}\n{% endblock %}\n', 3),
-    ('{% extends "base.html" %}\n{% block main %}\n{{ no_such_value.x }}\n{% endblock %}\n', 3),
-], ids=["includes itself", "division by zero", "undefined value"])
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ('{% include "page.html" %}\n', 1),
+        ('{% extends "base.html" %}\n{% block main %}\n{{ 1 // 0 }}\n{% endblock %}\n', 3),
+        ('{% extends "base.html" %}\n{% block main %}\n{{ no_such_value.x }}\n{% endblock %}\n', 3),
+    ],
+    ids=["includes itself", "division by zero", "undefined value"],
+)
 def test_template_runtime_error_names_the_template_and_line(small: Path, body: str, line: int) -> None:
     template("page.html", body)(small)
     before = snapshot(small)
@@ -335,7 +492,7 @@ def _not_utf8(po: Path) -> int:
 
 def _no_header(po: Path) -> int:
     text = po.read_text(encoding="utf-8")
-    po.write_text(text[text.index("#: content"):], encoding="utf-8")
+    po.write_text(text[text.index("#: content") :], encoding="utf-8")
     return 1
 
 
@@ -397,7 +554,10 @@ def test_bad_catalogue_is_a_check_finding_and_the_others_are_still_checked(shipp
     findings = done.stdout.splitlines()
     assert any(f.startswith(f"{TWITCHING_PO}:{line}: error [syntax]: ") and message in f for f in findings), done.stdout
     other_line = line_of(other, 'msgstr "Einleitung <b>"')
-    assert f"{WHY_PO}:{other_line}: error [markup]: raw HTML '<b>' in the translation: translations must not carry markup" in findings
+    assert (
+        f"{WHY_PO}:{other_line}: error [markup]: raw HTML '<b>' in the translation: translations must not carry markup"
+        in findings
+    )
     assert snapshot(shipped) == before
 
 
@@ -435,7 +595,10 @@ def _symlink_loop(po: Path) -> None:  # unreadable even for root, who may read a
     po.symlink_to(po.name)
 
 
-UNREADABLE = {"a folder": (_folder, "Is a directory"), "a symlink loop": (_symlink_loop, "Too many levels of symbolic links")}
+UNREADABLE = {
+    "a folder": (_folder, "Is a directory"),
+    "a symlink loop": (_symlink_loop, "Too many levels of symbolic links"),
+}
 
 
 @pytest.mark.parametrize("case", UNREADABLE)
@@ -444,13 +607,20 @@ def test_an_unreadable_catalogue_is_named_relative_to_the_site(shipped: Path, ca
     change(shipped / TWITCHING_PO)
     refused(shipped, TWITCHING_PO, f"cannot read the catalogue: {reason}", (*WRITERS, ("stats", 1)))
     done = run(shipped, "check")
-    assert f"{TWITCHING_PO}: error [syntax]: cannot read the catalogue: {reason}" in done.stdout.splitlines(), done.stdout
+    assert f"{TWITCHING_PO}: error [syntax]: cannot read the catalogue: {reason}" in done.stdout.splitlines(), (
+        done.stdout
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
 
 
 def test_a_folder_named_like_a_catalogue_is_named_relative_to_the_site(shipped: Path) -> None:
     (shipped / "locales/de/LC_MESSAGES/x.po").mkdir()
-    refused(shipped, "locales/de/LC_MESSAGES/x.po", "cannot read the catalogue: Is a directory", (("update", 1), ("stats", 1)))
+    refused(
+        shipped,
+        "locales/de/LC_MESSAGES/x.po",
+        "cannot read the catalogue: Is a directory",
+        (("update", 1), ("stats", 1)),
+    )
 
 
 def test_a_catalogue_msgcat_refuses_is_named_with_the_line_and_reason(shipped: Path) -> None:
@@ -474,8 +644,10 @@ def test_unclosed_strong_in_a_msgstr_is_a_markup_finding_and_still_builds(shippe
     line = line_of(po, '"**Gutartige Faszikulationen: Häufiges') - 1  # the msgstr "" line above
     done = run(shipped, "check")
     assert done.returncode == 1
-    assert f"{TWITCHING_PO}:{line}: error [markup]: the source has 1 strong (**…**) span(s), the translation 0: " \
-           "check the markers are balanced" in done.stdout.splitlines()
+    assert (
+        f"{TWITCHING_PO}:{line}: error [markup]: the source has 1 strong (**…**) span(s), the translation 0: "
+        "check the markers are balanced" in done.stdout.splitlines()
+    )
     done = run(shipped, "build")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     raw = (shipped / "build/de/conditions/twitching.html").read_bytes()
@@ -555,7 +727,10 @@ def test_xss_in_msgstrs_is_inert_and_reported(shipped: Path, payload: str) -> No
     done = run(shipped, "check")
     assert done.returncode == 1
     for line in (body_line, title_line):
-        assert any(f.startswith(f"{TWITCHING_PO}:{line}: error [markup]: ") for f in done.stdout.splitlines()), (line, done.stdout)
+        assert any(f.startswith(f"{TWITCHING_PO}:{line}: error [markup]: ") for f in done.stdout.splitlines()), (
+            line,
+            done.stdout,
+        )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -579,8 +754,8 @@ def test_xss_in_site_yaml_is_inert(shipped: Path, payload: str) -> None:
     path = shipped / "site.yaml"
     value = json.dumps(payload)
     edit(path, "name: VMC", f"name: {value}")
-    edit(path, 'source: "**Note', f'source: {value[:-1]} **Note')
-    edit(path, 'de: "**Hinweis', f'de: {value[:-1]} **Hinweis')
+    edit(path, 'source: "**Note', f"source: {value[:-1]} **Note")
+    edit(path, 'de: "**Hinweis', f"de: {value[:-1]} **Hinweis")
     edit(path, "base_url: https://example.org", f"base_url: {json.dumps('https://example.org/' + payload)}")
     done = run(shipped, "build")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
@@ -589,8 +764,17 @@ def test_xss_in_site_yaml_is_inert(shipped: Path, payload: str) -> None:
     assert doc.findtext('.//a[@class="site-name"]') == payload
 
 
-@pytest.mark.parametrize("base_url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "vbscript:msgbox(1)",
-                                      "data:text/html,<script>alert(1)</script>", "//evil.example", '"><svg onload=alert(1)>'])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example",
+        '"><svg onload=alert(1)>',
+    ],
+)
 def test_unsafe_base_url_is_refused(small: Path, base_url: str) -> None:
     edit(small / "site.yaml", "base_url: https://example.org", f"base_url: {json.dumps(base_url)}")
     refused(small, "site.yaml:5", "base_url: must be the site's address", (("build", 1),))
@@ -602,4 +786,9 @@ def test_errors_keep_file_and_line_through_pickle(kind: type[LocpipeError]) -> N
     """Worker processes send errors back pickled: the file and line must survive."""
     error = pickle.loads(pickle.dumps(kind("bad input", "content/a.md", 7)))
     assert type(error) is kind
-    assert (error.message, error.path, error.line, str(error)) == ("bad input", "content/a.md", 7, "content/a.md:7: bad input")
+    assert (error.message, error.path, error.line, str(error)) == (
+        "bad input",
+        "content/a.md",
+        7,
+        "content/a.md:7: bad input",
+    )

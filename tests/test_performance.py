@@ -1,6 +1,7 @@
 """Performance guarded by behaviour, not seconds: incremental builds equal clean
 ones, a no-op rebuild writes nothing, and doubling the site at most about
 doubles the work (no quadratic step)."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,11 @@ import pytest
 
 from conftest import REPO, copy_site, tree_bytes
 from locpipe import pipeline
-from locpipe.stages import build as building
 from locpipe.po import store as catalog
-from locpipe.stages import check as checking
 from locpipe.project import cache as digests
 from locpipe.render import batch as rendering
+from locpipe.stages import build as building
+from locpipe.stages import check as checking
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate  # noqa: E402
@@ -45,16 +46,34 @@ def edit(path: Path, old: str, new: str) -> None:
 
 CHANGES = {
     "a page": lambda root: edit(root / "content/conditions/twitching.md", "Stress or anxiety", "Stress, or anxiety"),
-    "a German msgstr": lambda root: edit(root / "locales/de/LC_MESSAGES/conditions/twitching.po", 'msgstr "Stress oder Angst"', 'msgstr "Stress oder Ängste"'),
+    "a German msgstr": lambda root: edit(
+        root / "locales/de/LC_MESSAGES/conditions/twitching.po",
+        'msgstr "Stress oder Angst"',
+        'msgstr "Stress oder Ängste"',
+    ),
     "site.po": lambda root: edit(root / "locales/de/LC_MESSAGES/site.po", 'msgstr "Inhaltsstoffe"', 'msgstr "Zutaten"'),
-    "a title": lambda root: edit(root / "content/articles/body-asking-for-magnesium.md", "title: Your Body", "title: Our Body"),
+    "a title": lambda root: edit(
+        root / "content/articles/body-asking-for-magnesium.md", "title: Your Body", "title: Our Body"
+    ),
     "a page removed": lambda root: (root / "content/articles/magnesium-nerve-irritability.md").unlink(),
-    "a page added": lambda root: (root / "content/articles/new.md").write_text("---\ntitle: New\n---\n\nNew page.\n", encoding="utf-8"),
-    "site.yaml": lambda root: edit(root / "site.yaml", "base_url: https://example.org", "base_url: https://example.com"),
+    "a page added": lambda root: (root / "content/articles/new.md").write_text(
+        "---\ntitle: New\n---\n\nNew page.\n", encoding="utf-8"
+    ),
+    "site.yaml": lambda root: edit(
+        root / "site.yaml", "base_url: https://example.org", "base_url: https://example.com"
+    ),
 }
 
 
-RENDERED = {"a page": 1, "a German msgstr": 1, "site.po": 4, "a title": 1, "a page removed": 0, "a page added": 1, "site.yaml": 4}
+RENDERED = {
+    "a page": 1,
+    "a German msgstr": 1,
+    "site.po": 4,
+    "a title": 1,
+    "a page removed": 0,
+    "a page added": 1,
+    "site.yaml": 4,
+}
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
@@ -82,11 +101,21 @@ def test_no_op_rebuild_renders_and_writes_nothing(site: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in (site / "build").rglob("*")} == before
 
 
-@pytest.mark.parametrize(("change", "written"), [
-    ("a page", {"build/en/conditions/twitching.html", "build/de/conditions/twitching.html"}),
-    ("a title", {"build/en/articles/body-asking-for-magnesium.html", "build/de/articles/body-asking-for-magnesium.html",
-                 "build/en/index.html", "build/de/index.html"}),  # the German title falls back to the new English one
-])
+@pytest.mark.parametrize(
+    ("change", "written"),
+    [
+        ("a page", {"build/en/conditions/twitching.html", "build/de/conditions/twitching.html"}),
+        (
+            "a title",
+            {
+                "build/en/articles/body-asking-for-magnesium.html",
+                "build/de/articles/body-asking-for-magnesium.html",
+                "build/en/index.html",
+                "build/de/index.html",
+            },
+        ),  # the German title falls back to the new English one
+    ],
+)
 def test_an_edit_rewrites_an_index_only_when_what_it_lists_changed(site: Path, change: str, written: set[str]) -> None:
     """The sitemap and picker follow from the list of pages, an index from its
     pages' titles and descriptions: editing a page's text rewrites neither."""
@@ -99,15 +128,23 @@ def test_a_no_op_build_loads_no_parser_or_template_library(site: Path) -> None:
     """A translator rebuilds after every save: starting Python and loading
     markdown-it, translate-toolkit, Jinja2 and lxml would be most of a no-op."""
     build(site)
-    probe = ("import sys\nfrom locpipe.cli import main\ntry:\n    main(['--root', sys.argv[1], 'build'])\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('markdown_it', 'translate', 'jinja2', 'lxml', 'tinycss2') if m in sys.modules))")
+    probe = (
+        "import sys\nfrom locpipe.cli import main\ntry:\n    main(['--root', sys.argv[1], 'build'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('markdown_it', 'translate', 'jinja2', 'lxml', 'tinycss2') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("manifest", ['{"pages": [], "files": {}}', '{"pages": {"en/x": 1}, "files": {}, "site_files": {}, "summary": {}}',
-                                      '{"pages": {"en/conditions/twitching": {"key": "k", "entry": {}}}, "files": {}, "site_files": {}, "summary": {}}',
-                                      '{"pages": {}, "files": {"site.yaml": 7}, "site_files": {}, "summary": {"de": {"key": "k"}}}'])
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"pages": [], "files": {}}',
+        '{"pages": {"en/x": 1}, "files": {}, "site_files": {}, "summary": {}}',
+        '{"pages": {"en/conditions/twitching": {"key": "k", "entry": {}}}, "files": {}, "site_files": {}, "summary": {}}',
+        '{"pages": {}, "files": {"site.yaml": 7}, "site_files": {}, "summary": {"de": {"key": "k"}}}',
+    ],
+)
 def test_a_manifest_of_another_shape_means_building_again(site: Path, tmp_path: Path, manifest: str) -> None:
     build(site)
     (site / building.BUILD_MANIFEST).write_text(manifest, encoding="utf-8")
@@ -188,10 +225,16 @@ def check(root: Path) -> list[str]:
 WHY_MUSCLES_TWITCH = "locales/de/LC_MESSAGES/articles/why-does-my-muscle-twitch.po"
 CHECK_CHANGES = {
     "a dose in a msgstr": lambda root: edit(root / WHY_MUSCLES_TWITCH, "300–400 mg/Tag", "300–4000 mg/Tag"),
-    "a built page": lambda root: edit(root / "build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside hidden class="disclaimer"'),
-    "the stylesheet": lambda root: edit(root / "build/style.css", ".disclaimer p { margin: 0; }", ".disclaimer p { display: none; }"),
+    "a built page": lambda root: edit(
+        root / "build/de/conditions/twitching.html", '<aside class="disclaimer"', '<aside hidden class="disclaimer"'
+    ),
+    "the stylesheet": lambda root: edit(
+        root / "build/style.css", ".disclaimer p { margin: 0; }", ".disclaimer p { display: none; }"
+    ),
     "a page": lambda root: edit(root / "content/conditions/twitching.md", "Stress or anxiety", "Stress, or anxiety"),
-    "site.yaml": lambda root: edit(root / "site.yaml", "Unsere Blogbeiträge dienen ausschließlich", "Unsere Blogbeiträge dienen vor allem"),
+    "site.yaml": lambda root: edit(
+        root / "site.yaml", "Unsere Blogbeiträge dienen ausschließlich", "Unsere Blogbeiträge dienen vor allem"
+    ),
     "a template": lambda root: (root / "locales/templates/conditions/twitching.pot").unlink(),
 }
 
@@ -208,8 +251,15 @@ def test_a_check_after_a_change_finds_what_a_check_from_scratch_finds(shipped: P
     assert again != []
 
 
-@pytest.mark.parametrize("cache", ['{"key": 1', '[]', '{"key": "%s", "pages": [], "files": {}}',
-                                   '{"key": "%s", "pages": {"conditions/twitching": {"inputs": 1}}, "files": {"site.yaml": [1]}}'])
+@pytest.mark.parametrize(
+    "cache",
+    [
+        '{"key": 1',
+        "[]",
+        '{"key": "%s", "pages": [], "files": {}}',
+        '{"key": "%s", "pages": {"conditions/twitching": {"inputs": 1}}, "files": {"site.yaml": [1]}}',
+    ],
+)
 def test_an_unreadable_check_cache_means_checking_again(shipped: Path, cache: str) -> None:
     first = check(shipped)
     edit(shipped / WHY_MUSCLES_TWITCH, "300–400 mg/Tag", "300–4000 mg/Tag")
@@ -253,8 +303,16 @@ def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp
     and a bad translation shared by many catalogues is reported in each."""
     root = copy_site(tmp_path / "site", synthetic_sites[1])
     build(root)
-    stores = {path: catalog.read_catalog(path.read_bytes(), str(path)) for path in sorted((root / "locales/de/LC_MESSAGES").rglob("*.po"))}
-    with_numbers = Counter(unit.source for store in stores.values() for unit in catalog.message_units(store) if re.search(r"\d", unit.target))
+    stores = {
+        path: catalog.read_catalog(path.read_bytes(), str(path))
+        for path in sorted((root / "locales/de/LC_MESSAGES").rglob("*.po"))
+    }
+    with_numbers = Counter(
+        unit.source
+        for store in stores.values()
+        for unit in catalog.message_units(store)
+        if re.search(r"\d", unit.target)
+    )
     shared = next(source for source, count in with_numbers.items() if count > 1)
     for path, store in stores.items():
         units = list(catalog.message_units(store))
@@ -265,7 +323,10 @@ def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp
             units[0].target = "<script>x</script> " + units[0].target
         path.write_bytes(catalog.serialize(store))
     page = root / "build/de/section05/page00005.html"
-    page.write_text(re.sub(r'<aside class="disclaimer".*?</aside>', "", page.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+    page.write_text(
+        re.sub(r'<aside class="disclaimer".*?</aside>', "", page.read_text(encoding="utf-8"), flags=re.S),
+        encoding="utf-8",
+    )
 
     def check(parallel_from: int) -> pipeline.CheckResult:
         monkeypatch.setattr(checking, "CHECK_PARALLEL_FROM", parallel_from)
@@ -278,4 +339,6 @@ def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp
     assert (workers.stats, workers.pages) == (one.stats, one.pages)
     assert sum(finding.check == "numbers" for finding in one.findings) == with_numbers[shared]
     assert {finding.file for finding in one.findings if finding.check in ("markup", "disclaimer")} == {
-        "locales/de/LC_MESSAGES/section03/page00003.po", "build/de/section05/page00005.html"}
+        "locales/de/LC_MESSAGES/section03/page00003.po",
+        "build/de/section05/page00005.html",
+    }

@@ -1,5 +1,6 @@
 """The translator's workflow: nothing lost, one run at a time, new locales,
 the pseudo-locale and the live preview."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,8 @@ import pytest
 from conftest import copy_site, msgfmt_check, tree_bytes
 from locpipe import pipeline
 from locpipe.po import store as catalog
-from locpipe.render import batch as rendering
 from locpipe.project.files import site_lock
+from locpipe.render import batch as rendering
 from locpipe.render.pseudo import pseudo_translate
 from sites import SITE_YAML, make_site, page
 from test_update import translate, units
@@ -29,7 +30,9 @@ DE = "locales/de/LC_MESSAGES"
 
 
 def locpipe(root: Path, *args: str, **options) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "locpipe", "--root", str(root), *args], capture_output=True, text=True, **options)
+    return subprocess.run(
+        [sys.executable, "-m", "locpipe", "--root", str(root), *args], capture_output=True, text=True, **options
+    )
 
 
 def translations(root: Path, locale: str = "de") -> dict[str, str]:
@@ -48,19 +51,37 @@ def translations(root: Path, locale: str = "de") -> dict[str, str]:
 @pytest.fixture
 def two_pages(tmp_path: Path) -> Path:
     """a.md and b.md, every message translated."""
-    root = make_site(tmp_path / "s", {"a.md": page("A", "Take 300 mg of magnesium daily.", "Magnesium calms the nerves."),
-                                      "b.md": page("B", "Take 300 mg of magnesium daily, with food.")})
+    root = make_site(
+        tmp_path / "s",
+        {
+            "a.md": page("A", "Take 300 mg of magnesium daily.", "Magnesium calms the nerves."),
+            "b.md": page("B", "Take 300 mg of magnesium daily, with food."),
+        },
+    )
     assert locpipe(root, "update").returncode == 0
-    translate(root, {"A": "A", "Take 300 mg of magnesium daily.": "Nimm täglich 300 mg Magnesium.",
-                     "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven."}, f"{DE}/a.po")
-    translate(root, {"B": "B", "Take 300 mg of magnesium daily, with food.": "Nimm täglich 300 mg Magnesium zum Essen."}, f"{DE}/b.po")
+    translate(
+        root,
+        {
+            "A": "A",
+            "Take 300 mg of magnesium daily.": "Nimm täglich 300 mg Magnesium.",
+            "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven.",
+        },
+        f"{DE}/a.po",
+    )
+    translate(
+        root,
+        {"B": "B", "Take 300 mg of magnesium daily, with food.": "Nimm täglich 300 mg Magnesium zum Essen."},
+        f"{DE}/b.po",
+    )
     return root
 
 
 def test_memory_suggests_from_another_page_when_the_closest_string_is_on_this_page(two_pages: Path) -> None:
     # a.md's own "…daily." is the closest (0.97) but cannot be suggested; b.md's (0.82) must be.
-    (two_pages / "content/a.md").write_text(page("A", "Take 300 mg of magnesium daily.", "Magnesium calms the nerves.",
-                                                 "Take 300 mg of magnesium daily!"), encoding="utf-8")
+    (two_pages / "content/a.md").write_text(
+        page("A", "Take 300 mg of magnesium daily.", "Magnesium calms the nerves.", "Take 300 mg of magnesium daily!"),
+        encoding="utf-8",
+    )
     assert locpipe(two_pages, "update").returncode == 0
     unit = units(two_pages, f"{DE}/a.po")["Take 300 mg of magnesium daily!"]
     assert unit.isfuzzy() and unit.target == "Nimm täglich 300 mg Magnesium zum Essen."
@@ -71,18 +92,27 @@ def test_memory_suggests_from_another_page_when_the_closest_string_is_on_this_pa
 
 
 def test_memory_finds_a_string_that_this_page_and_another_share(tmp_path: Path) -> None:
-    root = make_site(tmp_path / "s", {"a.md": page("A", "Magnesium calms the nerves."), "b.md": page("B", "Magnesium calms the nerves.")})
+    root = make_site(
+        tmp_path / "s",
+        {"a.md": page("A", "Magnesium calms the nerves."), "b.md": page("B", "Magnesium calms the nerves.")},
+    )
     assert locpipe(root, "update").returncode == 0
     translate(root, {"Magnesium calms the nerves.": "Magnesium beruhigt die Nerven (a)."}, f"{DE}/a.po")
     translate(root, {"Magnesium calms the nerves.": "Magnesium beruhigt die Nerven (b)."}, f"{DE}/b.po")
-    (root / "content/a.md").write_text(page("A", "Magnesium calms the nerves.", "Magnesium calms the nerves at night."), encoding="utf-8")
+    (root / "content/a.md").write_text(
+        page("A", "Magnesium calms the nerves.", "Magnesium calms the nerves at night."), encoding="utf-8"
+    )
     assert locpipe(root, "update").returncode == 0
-    assert units(root, f"{DE}/a.po")["Magnesium calms the nerves at night."].target == "Magnesium beruhigt die Nerven (b)."
+    assert (
+        units(root, f"{DE}/a.po")["Magnesium calms the nerves at night."].target == "Magnesium beruhigt die Nerven (b)."
+    )
 
 
 def test_memory_prefills_a_close_variant_from_another_page_fuzzy_with_previous_msgid(two_pages: Path) -> None:
-    (two_pages / "content/b.md").write_text(page("B", "Take 300 mg of magnesium daily, with food.",
-                                                 "Magnesium calms the nerves at night."), encoding="utf-8")
+    (two_pages / "content/b.md").write_text(
+        page("B", "Take 300 mg of magnesium daily, with food.", "Magnesium calms the nerves at night."),
+        encoding="utf-8",
+    )
     assert locpipe(two_pages, "update").returncode == 0
     unit = units(two_pages, f"{DE}/b.po")["Magnesium calms the nerves at night."]
     assert unit.isfuzzy() and unit.target == "Magnesium beruhigt die Nerven."
@@ -91,9 +121,15 @@ def test_memory_prefills_a_close_variant_from_another_page_fuzzy_with_previous_m
 
 
 def test_memory_ignores_a_match_under_0_8_and_is_off_with_no_memory(two_pages: Path) -> None:
-    (two_pages / "content/b.md").write_text(page("B", "Take 300 mg of magnesium daily, with food.",
-                                                 "Magnesium often calms the irritated nerves.",  # 0.77
-                                                 "Magnesium calms the nerves at night."), encoding="utf-8")  # 0.86
+    (two_pages / "content/b.md").write_text(
+        page(
+            "B",
+            "Take 300 mg of magnesium daily, with food.",
+            "Magnesium often calms the irritated nerves.",  # 0.77
+            "Magnesium calms the nerves at night.",
+        ),
+        encoding="utf-8",
+    )  # 0.86
     done = locpipe(two_pages, "update", "--no-memory")
     assert done.returncode == 0 and "0 from memory" in done.stdout
     found = units(two_pages, f"{DE}/b.po")
@@ -116,9 +152,13 @@ def test_init_adds_the_locale_keeping_site_yaml_and_creates_catalogues(site: Pat
     assert done.returncode == 0, done.stderr
     after = (site / "site.yaml").read_text(encoding="utf-8")
     assert after == before.replace("locales: [en, de]            #", "locales: [en, de, fr]        #")
-    created = sorted(p.relative_to(site / "locales/fr/LC_MESSAGES").as_posix() for p in (site / "locales/fr").rglob("*.po"))
+    created = sorted(
+        p.relative_to(site / "locales/fr/LC_MESSAGES").as_posix() for p in (site / "locales/fr").rglob("*.po")
+    )
     assert created == sorted(p.relative_to(site / DE).as_posix() for p in (site / DE).rglob("*.po"))
-    fields = catalog.header_fields(catalog.read_catalog((site / "locales/fr/LC_MESSAGES/site.po").read_bytes(), "site.po"))
+    fields = catalog.header_fields(
+        catalog.read_catalog((site / "locales/fr/LC_MESSAGES/site.po").read_bytes(), "site.po")
+    )
     assert fields["Language"] == "fr" and fields["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
     for path in (site / "locales/fr").rglob("*.po"):
         assert msgfmt_check(path).returncode == 0
@@ -128,7 +168,9 @@ def test_init_adds_the_locale_keeping_site_yaml_and_creates_catalogues(site: Pat
 
 def test_init_gives_polish_its_three_plural_forms(site: Path) -> None:
     assert locpipe(site, "init", "pl").returncode == 0
-    fields = catalog.header_fields(catalog.read_catalog((site / "locales/pl/LC_MESSAGES/site.po").read_bytes(), "site.po"))
+    fields = catalog.header_fields(
+        catalog.read_catalog((site / "locales/pl/LC_MESSAGES/site.po").read_bytes(), "site.po")
+    )
     assert fields["Plural-Forms"].startswith("nplurals=3;")
 
 
@@ -143,11 +185,15 @@ def test_init_refuses_an_unknown_code_with_a_suggestion_and_leaves_site_yaml(sit
 
 def test_init_that_fails_leaves_site_yaml_and_creates_no_catalogue(site: Path) -> None:
     (site / "templates").mkdir()
-    (site / "templates/page.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if title %}\n{% endblock %}\n', encoding="utf-8")
+    (site / "templates/page.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{% if title %}\n{% endblock %}\n', encoding="utf-8"
+    )
     before = (site / "site.yaml").read_bytes()
     done = locpipe(site, "init", "fr")
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("templates/page.html:4: error: template error")
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith(
+        "templates/page.html:4: error: template error"
+    )
     assert (site / "site.yaml").read_bytes() == before
     assert not (site / "locales/fr").exists()
 
@@ -207,20 +253,27 @@ def test_pseudo_locale_keeps_reference_links_working(tmp_path: Path) -> None:
     document = lxml.html.fromstring((root / "build/en-XA/a.html").read_bytes())
     paragraph = document.xpath("//main//p[contains(., 'ţĥé')]")[0]
     links = {a.get("href"): a.text_content() for a in paragraph.iter("a")}
-    assert links == {"https://www.bmj.com/study": "ţĥé šţûđý", "https://www.mayoclinic.org": "Mayo",
-                     "https://www.nhs.uk": "NHS", "https://example.org/a": "à þàĝé"}
+    assert links == {
+        "https://www.bmj.com/study": "ţĥé šţûđý",
+        "https://www.mayoclinic.org": "Mayo",
+        "https://www.nhs.uk": "NHS",
+        "https://example.org/a": "à þàĝé",
+    }
     assert paragraph.find(".//img").get("src") == "https://example.org/chart.png"
     assert "[" not in paragraph.text_content()
 
 
-@pytest.mark.parametrize(("text", "kept"), [
-    ("[x][]", "[x][]"),  # collapsed: the text is the label
-    ("[x]", "[x]"),  # shortcut
-    ("[Text][Label]", "][Label]"),  # full: the text is translated, the label kept
-    ("![alt][img]", "][img]"),
-    ("[a [b] c][ref]", "][ref]"),
-    ("[t](https://example.org/x)", "](https://example.org/x)"),
-])
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("[x][]", "[x][]"),  # collapsed: the text is the label
+        ("[x]", "[x]"),  # shortcut
+        ("[Text][Label]", "][Label]"),  # full: the text is translated, the label kept
+        ("![alt][img]", "][img]"),
+        ("[a [b] c][ref]", "][ref]"),
+        ("[t](https://example.org/x)", "](https://example.org/x)"),
+    ],
+)
 def test_pseudo_translation_keeps_link_labels_and_targets(text: str, kept: str) -> None:
     assert kept in pseudo_translate(text)
 
@@ -264,8 +317,11 @@ def test_update_killed_at_any_moment_leaves_every_catalogue_whole(tmp_path: Path
     killed = 0
     for fraction in (0.4, 0.55, 0.7):  # kill while it is writing catalogues
         root = copy_site(tmp_path / f"killed-at-{fraction}", pristine)
-        process = subprocess.Popen([sys.executable, "-m", "locpipe", "--root", str(root), "update"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "locpipe", "--root", str(root), "update"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(duration * fraction)
         process.send_signal(signal.SIGKILL)
         killed += process.wait() == -signal.SIGKILL
@@ -277,10 +333,17 @@ def test_update_killed_at_any_moment_leaves_every_catalogue_whole(tmp_path: Path
     assert set(translations(root).values()) >= expected
 
 
-STALE = [f"{DE}/conditions/.twitching.po.k2j4h5g6.tmp", "locales/templates/.site.pot.0a_1b2c3.tmp",
-         "build/de/conditions/.twitching.html.x9y8z7w6.tmp"]
-NOT_OURS = [f"{DE}/.notes.tmp", f"{DE}/.twitching.po.ABCDEFGH.tmp", "build/de/draft.abcd1234.tmp",
-            "content/.twitching.md.abcd1234.tmp"]
+STALE = [
+    f"{DE}/conditions/.twitching.po.k2j4h5g6.tmp",
+    "locales/templates/.site.pot.0a_1b2c3.tmp",
+    "build/de/conditions/.twitching.html.x9y8z7w6.tmp",
+]
+NOT_OURS = [
+    f"{DE}/.notes.tmp",
+    f"{DE}/.twitching.po.ABCDEFGH.tmp",
+    "build/de/draft.abcd1234.tmp",
+    "content/.twitching.md.abcd1234.tmp",
+]
 
 
 @pytest.mark.parametrize("command", ["update", "build"])
@@ -299,10 +362,18 @@ def test_a_run_removes_the_temporary_files_a_killed_run_left(site: Path, command
 
 def test_a_second_update_waits_for_the_lock_then_stops_with_a_message(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"a.md": page("A", "Text")})
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom locpipe.project.files import site_lock\n"
-        f"with site_lock(Path({str(root)!r})):\n    print('locked', flush=True)\n    time.sleep(30)\n")],
-        stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\nfrom pathlib import Path\nfrom locpipe.project.files import site_lock\n"
+                f"with site_lock(Path({str(root)!r})):\n    print('locked', flush=True)\n    time.sleep(30)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
@@ -326,8 +397,13 @@ def on_a_terminal(root: Path, *args: str) -> tuple[int, str, str]:
     import pty
 
     master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "locpipe", "--root", str(root), *args],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "locpipe", "--root", str(root), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        text=True,
+    )
     os.close(slave)
     stdout = process.stdout.read()
     process.wait()
@@ -393,7 +469,9 @@ def test_a_bad_page_in_a_build_in_worker_processes_is_one_line(many_pages: Path)
     (many_pages / "content/p000.md").write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
     done = locpipe(many_pages, "build")
     lines = done.stderr.strip().splitlines()
-    assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("content/p000.md:2: error: invalid YAML"), done.stderr
+    assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("content/p000.md:2: error: invalid YAML"), (
+        done.stderr
+    )
     assert not list((many_pages / "build").rglob("*.html")), "nothing is in place until every page has rendered"
 
 
@@ -440,8 +518,12 @@ def wait_for(condition, timeout: float = 20.0):
 
 def test_serve_rebuilds_when_a_po_is_saved_and_survives_a_syntax_error(site: Path) -> None:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "locpipe", "--root", str(site), "serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "locpipe", "--root", str(site), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: "Muskelzucken" in fetch(f"{base}/de/conditions/twitching.html"))
@@ -454,7 +536,9 @@ def test_serve_rebuilds_when_a_po_is_saved_and_survives_a_syntax_error(site: Pat
         # What the page's overlay shows: the state it polls, naming the file and line.
         error = wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state")).get("error"))
         assert error.startswith(f"{DE}/conditions/twitching.po:{line}: error: end of line within a string"), error
-        assert "Stress oder Ängste" in fetch(f"{base}/de/conditions/twitching.html"), "the last good page is still served"
+        assert "Stress oder Ängste" in fetch(f"{base}/de/conditions/twitching.html"), (
+            "the last good page is still served"
+        )
         po.write_text(text.replace('msgstr "Stress oder Angst"', 'msgstr "Stress oder Sorgen"'), encoding="utf-8")
         wait_for(lambda: json.loads(fetch(f"{base}/__locpipe__/state"))["error"] is None)
         wait_for(lambda: "Stress oder Sorgen" in fetch(f"{base}/de/conditions/twitching.html"))

@@ -1,4 +1,5 @@
 """``update``: merging templates into catalogues keeps every translation."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +40,14 @@ def edit(root: Path, path: str, text: str) -> None:
 def translated(tmp_path: Path) -> Path:
     root = make_site(tmp_path / "s", {"a.md": page("Title", "Magnesium calms the nerves.", "Take 300 mg daily.")})
     update(root)
-    translate(root, {"Title": "Titel", "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven.", "Take 300 mg daily.": "Nimm täglich 300 mg."})
+    translate(
+        root,
+        {
+            "Title": "Titel",
+            "Magnesium calms the nerves.": "Magnesium beruhigt die Nerven.",
+            "Take 300 mg daily.": "Nimm täglich 300 mg.",
+        },
+    )
     return root
 
 
@@ -58,7 +66,7 @@ def test_changed_string_becomes_fuzzy_with_previous_msgid(translated: Path) -> N
     assert unit.isfuzzy()
     assert unit.target == "Magnesium beruhigt die Nerven."
     assert unit.prev_source == "Magnesium calms the nerves."
-    assert "#| msgid \"Magnesium calms the nerves.\"" in (translated / PO).read_text()
+    assert '#| msgid "Magnesium calms the nerves."' in (translated / PO).read_text()
 
 
 def test_removed_string_is_kept_as_obsolete(translated: Path) -> None:
@@ -90,8 +98,14 @@ def test_update_is_idempotent_after_a_change(translated: Path) -> None:
 def test_translator_comments_and_header_fields_survive(translated: Path) -> None:
     store = catalog.read_catalog((translated / PO).read_bytes(), PO)
     fields = catalog.header_fields(store)
-    fields.update({"Last-Translator": "Anna <anna@example.org>", "Language-Team": "German <de@example.org>",
-                   "PO-Revision-Date": "2026-05-01 10:00+0200", "X-Generator": "Poedit 3.4"})
+    fields.update(
+        {
+            "Last-Translator": "Anna <anna@example.org>",
+            "Language-Team": "German <de@example.org>",
+            "PO-Revision-Date": "2026-05-01 10:00+0200",
+            "X-Generator": "Poedit 3.4",
+        }
+    )
     catalog.set_header(store, fields)
     for unit in catalog.message_units(store):
         if unit.source == "Take 300 mg daily.":
@@ -132,7 +146,9 @@ def set_plural_forms(root: Path, value: str) -> None:
     (root / PO).write_bytes(gnu_layout(catalog.serialize(store), PO))
 
 
-@pytest.mark.parametrize("value", ["nplurals=2; plural=n != 1;", "nplurals=2;plural=( n!=1 )", "nplurals=2; plural=(n != 1);"])
+@pytest.mark.parametrize(
+    "value", ["nplurals=2; plural=n != 1;", "nplurals=2;plural=( n!=1 )", "nplurals=2; plural=(n != 1);"]
+)
 def test_plural_forms_stating_babels_rule_in_another_spelling_is_kept(translated: Path, value: str) -> None:
     set_plural_forms(translated, value)  # as Weblate or Lokalize write it
     before = (translated / PO).read_bytes()
@@ -143,12 +159,22 @@ def test_plural_forms_stating_babels_rule_in_another_spelling_is_kept(translated
     assert catalog.header_fields(catalog.read_catalog((translated / PO).read_bytes(), PO))["Plural-Forms"] == value
 
 
-@pytest.mark.parametrize("value", ["nplurals=2; plural=(n > 1);", "nplurals=3; plural=(n != 1);",
-                                   "nplurals=2; plural=(n != 1) && (n != 0);", "nplurals=INTEGER; plural=EXPRESSION;"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "nplurals=2; plural=(n > 1);",
+        "nplurals=3; plural=(n != 1);",
+        "nplurals=2; plural=(n != 1) && (n != 0);",
+        "nplurals=INTEGER; plural=EXPRESSION;",
+    ],
+)
 def test_plural_forms_stating_another_rule_is_set_to_babels(translated: Path, value: str) -> None:
     set_plural_forms(translated, value)
     update(translated)
-    assert catalog.header_fields(catalog.read_catalog((translated / PO).read_bytes(), PO))["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert (
+        catalog.header_fields(catalog.read_catalog((translated / PO).read_bytes(), PO))["Plural-Forms"]
+        == "nplurals=2; plural=(n != 1);"
+    )
 
 
 def test_pot_creation_date_changes_only_with_the_messages(translated: Path, monkeypatch) -> None:

@@ -1,5 +1,6 @@
 """Property: whatever editors do to the English pages, ``update`` never loses a
 translation: each one is still active, fuzzy with its previous msgid, or obsolete."""
+
 from __future__ import annotations
 
 import tempfile

@@ -1,4 +1,5 @@
 """The ``locpipe`` command: a thin layer over the library, one call per command."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,41 +19,72 @@ def _parser() -> argparse.ArgumentParser:
         prog="locpipe",
         description="Translate a Markdown site through gettext catalogues and build it in every locale.",
     )
-    parser.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help="the site folder, holding site.yaml (default: here)")
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), metavar="DIR", help="the site folder, holding site.yaml (default: here)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    commands.add_parser("extract", help="write locales/templates/*.pot from content/ and the templates",
-                        description="Write one .pot per page and site.pot; unchanged templates are left as they are.")
+    commands.add_parser(
+        "extract",
+        help="write locales/templates/*.pot from content/ and the templates",
+        description="Write one .pot per page and site.pot; unchanged templates are left as they are.",
+    )
 
-    update = commands.add_parser("update", help="extract, then merge the templates into every locale's .po files",
-                                 description="Extract, then create or merge locales/<L>/LC_MESSAGES/*.po, keeping every translation.")
+    update = commands.add_parser(
+        "update",
+        help="extract, then merge the templates into every locale's .po files",
+        description="Extract, then create or merge locales/<L>/LC_MESSAGES/*.po, keeping every translation.",
+    )
     update.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     update.add_argument("--no-memory", action="store_true", help="do not pre-fill new messages from other catalogues")
 
-    build = commands.add_parser("build", help="render build/<locale>/… for every locale",
-                                description="Render the static site of every locale into build/.")
+    build = commands.add_parser(
+        "build",
+        help="render build/<locale>/… for every locale",
+        description="Render the static site of every locale into build/.",
+    )
     build.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     build.add_argument("--strict", action="store_true", help="fail when a locale is under publish.min_translated")
     build.add_argument("--pseudo", action="store_true", help="also build the pseudo-locale en-XA (never published)")
 
-    check = commands.add_parser("check", help="the CI gate: sync, completeness, markup, numbers, disclaimer",
-                                description="Check every catalogue (and the built pages) of every locale; exit 1 on any error.")
+    check = commands.add_parser(
+        "check",
+        help="the CI gate: sync, completeness, markup, numbers, disclaimer",
+        description="Check every catalogue (and the built pages) of every locale; exit 1 on any error.",
+    )
     check.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="how to print the findings")
-    check.add_argument("--built", action="store_true", help="also check build/ (done anyway for each locale whose build/<locale>/ exists)")
+    check.add_argument(
+        "--built",
+        action="store_true",
+        help="also check build/ (done anyway for each locale whose build/<locale>/ exists)",
+    )
 
-    init = commands.add_parser("init", help="add a locale: site.yaml plus a catalogue for every page",
-                               description="Add LOCALE to site.yaml and create its catalogues; list what it needs to publish.")
+    init = commands.add_parser(
+        "init",
+        help="add a locale: site.yaml plus a catalogue for every page",
+        description="Add LOCALE to site.yaml and create its catalogues; list what it needs to publish.",
+    )
     init.add_argument("locale", metavar="LOCALE", help="a locale code Babel knows, e.g. fr, pt-BR")
 
-    serve = commands.add_parser("serve", help="serve build/ on 127.0.0.1, rebuilding and reloading on every save",
-                                description="Live preview: serve build/, watch content/, locales/, site.yaml and the templates, rebuild and reload.")
+    serve = commands.add_parser(
+        "serve",
+        help="serve build/ on 127.0.0.1, rebuilding and reloading on every save",
+        description="Live preview: serve build/, watch content/, locales/, site.yaml and the templates, rebuild and reload.",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
 
-    stats = commands.add_parser("stats", help="translation progress per locale and page",
-                                description="Per locale and catalogue: translated, fuzzy, untranslated, percent, words left.")
-    stats.add_argument("--format", choices=("text", "json", "html"), default="text",
-                       help="text table, JSON, or build/status.html with a bar per catalogue")
+    stats = commands.add_parser(
+        "stats",
+        help="translation progress per locale and page",
+        description="Per locale and catalogue: translated, fuzzy, untranslated, percent, words left.",
+    )
+    stats.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text table, JSON, or build/status.html with a bar per catalogue",
+    )
     return parser
 
 
@@ -60,15 +92,21 @@ def _locales(site: pipeline.Site, chosen: list[str] | None) -> list[str] | None:
     for code in chosen or []:
         babel_locale(code, "--locale")
         if code not in site.config.locales:
-            raise LocpipeError(f"locale '{code}' is not in site.yaml's locales {site.config.locales}", "site.yaml", site.config.line_of("locales"))
+            raise LocpipeError(
+                f"locale '{code}' is not in site.yaml's locales {site.config.locales}",
+                "site.yaml",
+                site.config.line_of("locales"),
+            )
     return chosen
 
 
 def _extract(site: pipeline.Site, args: argparse.Namespace) -> int:
     with site_lock(site.root), terminal_progress("extract") as progress:
         result = pipeline.extract(site, progress)
-    print(f"extracted {len(site.page_paths)} pages, {result.messages} messages in {result.seconds:.2f} s: "
-          f"{result.catalogues} templates ({len(result.written)} written)")
+    print(
+        f"extracted {len(site.page_paths)} pages, {result.messages} messages in {result.seconds:.2f} s: "
+        f"{result.catalogues} templates ({len(result.written)} written)"
+    )
     return 0
 
 
@@ -106,10 +144,15 @@ def _build(site: pipeline.Site, args: argparse.Namespace) -> int:
             )
             status = 1 if args.strict else status
     for path in result.disclaimer_differs:
-        print(f"{path}: warning: the disclaimer is not the approved wording in site.yaml; "
-              "the pages show the approved one (locpipe check names the difference)", file=sys.stderr)
-    print(f"built {result.pages} pages, {result.messages} messages × {len(result.locales)} locale(s) in {result.seconds:.2f} s "
-          f"({result.rendered} page(s) rendered, {len(result.written)} file(s) written)")
+        print(
+            f"{path}: warning: the disclaimer is not the approved wording in site.yaml; "
+            "the pages show the approved one (locpipe check names the difference)",
+            file=sys.stderr,
+        )
+    print(
+        f"built {result.pages} pages, {result.messages} messages × {len(result.locales)} locale(s) in {result.seconds:.2f} s "
+        f"({result.rendered} page(s) rendered, {len(result.written)} file(s) written)"
+    )
     return status
 
 
@@ -146,7 +189,9 @@ def _init(site: pipeline.Site, args: argparse.Namespace) -> int:
 
     result = init_locale(site.root, args.locale)
     created = [path for path in result.update.written if path.startswith(f"locales/{args.locale}/")]
-    print(f"added '{args.locale}' to site.yaml and created {len(created)} catalogue(s) in locales/{args.locale}/LC_MESSAGES/")
+    print(
+        f"added '{args.locale}' to site.yaml and created {len(created)} catalogue(s) in locales/{args.locale}/LC_MESSAGES/"
+    )
     if result.needs:
         print(f"before '{args.locale}' can publish, it needs:")
         for need in result.needs:
@@ -161,7 +206,15 @@ def _serve(site: pipeline.Site, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": _serve, "extract": _extract, "update": _update, "build": _build, "check": _check, "stats": _stats, "init": _init}
+COMMANDS = {
+    "serve": _serve,
+    "extract": _extract,
+    "update": _update,
+    "build": _build,
+    "check": _check,
+    "stats": _stats,
+    "init": _init,
+}
 
 
 def _shown_path(filename: str | None, root: Path) -> str:

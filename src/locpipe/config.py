@@ -1,4 +1,5 @@
 """``site.yaml``: what a site publishes, in which locales, with which disclaimer."""
+
 from __future__ import annotations
 
 import difflib
@@ -43,7 +44,9 @@ class SiteConfig:
 def babel_locale(code: str, path: str = CONFIG_NAME, line: int | None = None) -> Locale:
     """Babel's locale for a site locale code (``de``, ``pt-BR``), or a clear error."""
     if "_" in str(code):  # Babel reads pt_BR too, but URLs and hreflang need the BCP 47 form
-        raise ConfigError(f"locale '{code}': write locale codes with a hyphen, as in '{str(code).replace('_', '-')}'", path, line)
+        raise ConfigError(
+            f"locale '{code}': write locale codes with a hyphen, as in '{str(code).replace('_', '-')}'", path, line
+        )
     try:
         parsed = Locale.parse(str(code).replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -104,7 +107,9 @@ class _Reader:
         for depth, part in enumerate(parts):
             if not isinstance(value, dict):  # e.g. "publish: 100" where publish.min_translated is meant
                 above = ".".join(parts[:depth])
-                raise self.error(above, f"must be a mapping of settings ({parts[depth]}: …), not {type(value).__name__} {value!r}")
+                raise self.error(
+                    above, f"must be a mapping of settings ({parts[depth]}: …), not {type(value).__name__} {value!r}"
+                )
             if part not in value:
                 if default is ...:
                     raise self.error(key, "is required")
@@ -149,14 +154,18 @@ def parse_config(root: Path, data: Any, lines: dict[str, int]) -> SiteConfig:
             isinstance(unit, str) and isinstance(alts, list) and all(isinstance(a, str) for a in alts)
             for unit, alts in table.items()
         ):
-            raise read.error(f"checks.unit_equivalents.{code}", "must map a unit to a list of equivalents, e.g. IU: [I.E.]")
+            raise read.error(
+                f"checks.unit_equivalents.{code}", "must map a unit to a list of equivalents, e.g. IU: [I.E.]"
+            )
     disclaimer = read.get("disclaimer.source", str)
     if not disclaimer.strip():
         raise read.error("disclaimer.source", "must not be empty")
     base_url = read.get("base_url", str)
     parts = urlsplit(base_url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or base_url != base_url.strip():
-        raise read.error("base_url", f"must be the site's address, http:// or https:// and a host name, not {base_url!r}")
+        raise read.error(
+            "base_url", f"must be the site's address, http:// or https:// and a host name, not {base_url!r}"
+        )
     return SiteConfig(
         root=root,
         source_locale=source,

@@ -3,6 +3,7 @@
 Each carries the file (relative to the site root) and the 1-based line, so the
 command line can print one compiler-style line and no traceback.
 """
+
 from __future__ import annotations
 
 

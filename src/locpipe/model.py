@@ -1,4 +1,5 @@
 """The data locpipe works on: pages, messages and findings. No I/O here."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -88,7 +89,7 @@ class Tally:
 
     __slots__ = ()
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for name in self.__slots__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -8,6 +8,7 @@ the pages, ``check`` and ``stats`` report. Each is imported
 when a name of it is first used, so a command loads only its own libraries
 (a no-op build never loads the Markdown, PO or HTML parsers).
 """
+
 from __future__ import annotations
 
 import importlib

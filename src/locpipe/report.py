@@ -1,4 +1,5 @@
 """Findings and progress as text, JSON, GitHub Actions commands or an HTML page."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ def format_error(exc: LocpipeError) -> str:
 def text_report(findings: list[Finding], stats: dict[str, Counts]) -> tuple[str, str]:
     """(stdout, summary): compiler-style lines, then one line per locale."""
     lines = [str(finding) for finding in findings]
-    summary = [f"{locale}: {c.percent:g}% translated ({c.translated}/{c.total}, {c.fuzzy} fuzzy, {c.untranslated} untranslated)"
-               for locale, c in stats.items()]
+    summary = [
+        f"{locale}: {c.percent:g}% translated ({c.translated}/{c.total}, {c.fuzzy} fuzzy, {c.untranslated} untranslated)"
+        for locale, c in stats.items()
+    ]
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     summary.append(f"{errors} error(s), {warnings} warning(s)")
@@ -30,7 +33,14 @@ def json_report(findings: list[Finding], stats: dict[str, Counts]) -> str:
     """``check --format json``: the findings and each locale's progress."""
     data = {
         "findings": [
-            {"file": f.file, "line": f.line, "locale": f.locale, "check": f.check, "severity": f.severity, "message": f.message}
+            {
+                "file": f.file,
+                "line": f.line,
+                "locale": f.locale,
+                "check": f.check,
+                "severity": f.severity,
+                "message": f.message,
+            }
             for f in findings
         ],
         "stats": _stats_json(stats),
@@ -81,4 +91,9 @@ def stats_table(totals: dict[str, Counts], pages: dict[str, dict[str, Counts]]) 
         c = totals[locale]
         rows.append((locale, "(all)", c.total, c.translated, c.fuzzy, c.untranslated, f"{c.percent:g}%", c.words_left))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths))) for row in rows)
+    return "\n".join(
+        "  ".join(
+            str(v).ljust(w) if i < 2 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    )

@@ -4,6 +4,7 @@ to publish, and carrying the approved disclaimer.
 Pure functions over parsed data; ``stages.check`` reads the files and turns
 what these return into findings with file and line.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -11,10 +12,10 @@ from collections.abc import Iterator
 
 import lxml.html
 
-from ..po.store import Store, message_units, msgstr_line, unit_key
-from ..source.messages import DISCLAIMER_CONTEXT
 from ..model import Message, Problem
+from ..po.store import Store, message_units, msgstr_line, unit_key
 from ..render.translate import render_inline
+from ..source.messages import DISCLAIMER_CONTEXT
 
 
 def normalize(text: str) -> str:
@@ -29,7 +30,9 @@ def wording_difference(expected: str, actual: str) -> str:
         if op == "equal":
             continue
         old, new = " ".join(want[a1:a2]), " ".join(got[b1:b2])
-        parts.append(f'"{old}" became "{new}"' if old and new else f'"{old}" is missing' if old else f'"{new}" was added')
+        parts.append(
+            f'"{old}" became "{new}"' if old and new else f'"{old}" is missing' if old else f'"{new}" was added'
+        )
     return "; ".join(parts[:4]) + (" …" if len(parts) > 4 else "")
 
 
@@ -43,9 +46,18 @@ def sync(messages: list[Message], store: Store) -> Iterator[Problem]:
     missing = [m for m in messages if m.key not in active]
     stale = [unit for key, unit in active.items() if key not in wanted]
     if missing:
-        yield Problem("sync", "error", f"{len(missing)} message(s) of the content are missing (first: \"{_short(missing[0].msgid)}\"): run make update")
+        yield Problem(
+            "sync",
+            "error",
+            f'{len(missing)} message(s) of the content are missing (first: "{_short(missing[0].msgid)}"): run make update',
+        )
     for unit in stale:
-        yield Problem("sync", "error", f"\"{_short(unit.source)}\" is no longer in the content but still active: run make update", unit.line_number)
+        yield Problem(
+            "sync",
+            "error",
+            f'"{_short(unit.source)}" is no longer in the content but still active: run make update',
+            unit.line_number,
+        )
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -68,12 +80,31 @@ def unfinished(messages: list[Message], store: Store) -> list[Problem]:
     for message in messages:
         unit = active.get(message.key)
         if unit is None:
-            problems.append(Problem("completeness", "error", f'"{_short(message.msgid)}" is not in the catalogue: run make update, then translate it'))
+            problems.append(
+                Problem(
+                    "completeness",
+                    "error",
+                    f'"{_short(message.msgid)}" is not in the catalogue: run make update, then translate it',
+                )
+            )
         elif not unit.target:
-            problems.append(Problem("completeness", "error", f'"{_short(message.msgid)}" is untranslated: translate it', msgstr_line(unit)))
+            problems.append(
+                Problem(
+                    "completeness",
+                    "error",
+                    f'"{_short(message.msgid)}" is untranslated: translate it',
+                    msgstr_line(unit),
+                )
+            )
         elif unit.isfuzzy():
-            problems.append(Problem("completeness", "error", f'"{_short(message.msgid)}" is fuzzy: check the translation and remove the fuzzy flag',
-                                    msgstr_line(unit)))
+            problems.append(
+                Problem(
+                    "completeness",
+                    "error",
+                    f'"{_short(message.msgid)}" is fuzzy: check the translation and remove the fuzzy flag',
+                    msgstr_line(unit),
+                )
+            )
     return problems
 
 
@@ -88,11 +119,23 @@ def disclaimer_entry(store: Store, approved: str) -> Iterator[Problem]:
         return
     line = msgstr_line(entry)
     if not entry.target:
-        yield Problem("disclaimer", "error", "the disclaimer is not translated: use the approved wording from site.yaml", line)
+        yield Problem(
+            "disclaimer", "error", "the disclaimer is not translated: use the approved wording from site.yaml", line
+        )
     elif entry.isfuzzy():
-        yield Problem("disclaimer", "error", "the disclaimer is marked fuzzy: confirm the approved wording from site.yaml and remove the fuzzy flag", line)
+        yield Problem(
+            "disclaimer",
+            "error",
+            "the disclaimer is marked fuzzy: confirm the approved wording from site.yaml and remove the fuzzy flag",
+            line,
+        )
     if entry.target and normalize(entry.target) != normalize(approved):
-        yield Problem("disclaimer", "error", f"the disclaimer differs from the approved wording in site.yaml: {wording_difference(approved, entry.target)}", line)
+        yield Problem(
+            "disclaimer",
+            "error",
+            f"the disclaimer differs from the approved wording in site.yaml: {wording_difference(approved, entry.target)}",
+            line,
+        )
 
 
 def approved_text(wording: str) -> str:

@@ -3,6 +3,7 @@
 Each takes the source text, its translation and the locale's rules, and yields
 ``(severity, message)`` pairs, so one run reports every problem at once.
 """
+
 from __future__ import annotations
 
 import re
@@ -92,7 +93,9 @@ def inline_structure(text: str, env: dict | None = None) -> InlineStructure:
 # would start a block with shows its marker as written. Left alone: "1.", as
 # German writes dates and ordinals so ("1. Januar"), and ">" before a number,
 # a comparison ("> 140 mmHg").
-_LINE_START = re.compile(r"^ {0,3}(?:(?P<heading>#{1,6})(?=\s|$)|(?P<list>[-*+])(?=\s)|(?P<quote>>)(?![\s>]*[\d=<]))", re.M)
+_LINE_START = re.compile(
+    r"^ {0,3}(?:(?P<heading>#{1,6})(?=\s|$)|(?P<list>[-*+])(?=\s)|(?P<quote>>)(?![\s>]*[\d=<]))", re.M
+)
 _LINE_KINDS = {"heading": "a heading", "list": "a list item", "quote": "a quote"}
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -108,8 +111,11 @@ _SPAN_NAMES = {"em": "emphasis (*…*)", "strong": "strong (**…**)", "s": "str
 def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Problem]:
     """The translation keeps the source's inline Markdown and adds no markup."""
     want, got = inline_structure(source, rules.env), inline_structure(translation, rules.env)
-    for kind, expected, actual in (("link target", want.links, got.links), ("image", want.images, got.images),
-                                   ("code span", want.code, got.code)):
+    for kind, expected, actual in (
+        ("link target", want.links, got.links),
+        ("image", want.images, got.images),
+        ("code span", want.code, got.code),
+    ):
         if expected == actual:  # sorted: nothing is missing or added
             continue
         for item in (Counter(expected) - Counter(actual)).elements():
@@ -118,19 +124,33 @@ def markup(source: str, translation: str, rules: LocaleRules) -> Iterator[Proble
             yield ERROR, f"the translation adds {kind} '{item}', which the source does not have"
     for name, label in _SPAN_NAMES.items():
         if want.spans[name] != got.spans[name]:
-            yield ERROR, f"the source has {want.spans[name]} {label} span(s), the translation {got.spans[name]}: check the markers are balanced"
+            yield (
+                ERROR,
+                f"the source has {want.spans[name]} {label} span(s), the translation {got.spans[name]}: check the markers are balanced",
+            )
     if got.stray:
         for marker in ("**", "__", "~~", "*", "`", "_"):
             if got.stray[marker] > want.stray[marker]:
                 yield ERROR, f"'{marker}' without its partner in the translation: close the span or remove the marker"
         if got.stray["[]"] > want.stray["[]"]:
-            yield ERROR, "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket"
+            yield (
+                ERROR,
+                "'[' or ']' that makes no link in the translation: write a link as [text](target), or remove the bracket",
+            )
     if "\n" in translation and len(_BLANK_LINE.findall(translation)) > len(_BLANK_LINE.findall(source)):
-        yield ERROR, "the translation has a blank line, which the source does not have: a message is one paragraph; join the lines"
+        yield (
+            ERROR,
+            "the translation has a blank line, which the source does not have: a message is one paragraph; join the lines",
+        )
     if _LINE_START.search(translation):
         for kind, marker in _line_starts(translation) - _line_starts(source):
-            yield ERROR, (f"a line of the translation starts with '{marker}', {_LINE_KINDS[kind]} in Markdown, "
-                          "which the source does not have: it shows on the page as written; remove it")
+            yield (
+                ERROR,
+                (
+                    f"a line of the translation starts with '{marker}', {_LINE_KINDS[kind]} in Markdown, "
+                    "which the source does not have: it shows on the page as written; remove it"
+                ),
+            )
     if got.html:
         for tag in (Counter(got.html) - Counter(want.html)).elements():
             yield ERROR, f"raw HTML '{tag}' in the translation: translations must not carry markup"
@@ -164,7 +184,10 @@ def placeholders(source: str, translation: str, rules: LocaleRules) -> Iterator[
     if not rules.python_format:
         return
     if Counter(_PLACEHOLDER.findall(source)) != Counter(_PLACEHOLDER.findall(translation)):
-        yield ERROR, f"placeholders differ: the source has {sorted(set(_PLACEHOLDER.findall(source)))}, keep them exactly (e.g. %(date)s)"
+        yield (
+            ERROR,
+            f"placeholders differ: the source has {sorted(set(_PLACEHOLDER.findall(source)))}, keep them exactly (e.g. %(date)s)",
+        )
 
 
 # --- warnings ---------------------------------------------------------------
@@ -173,7 +196,11 @@ _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I | re.U)
 # Doubled words that the grammar allows, compared in lower case: "…, die die
 # Muskeln …", "das das Gehirn schützt", "Nehmen Sie sie", "helft ihr ihr",
 # "it had had", "that that".
-GRAMMATICAL_DOUBLES = {"de": {"die", "der", "das", "den", "dem", "sie", "ihr"}, "en": {"that", "had"}, "nl": {"die", "dat"}}
+GRAMMATICAL_DOUBLES = {
+    "de": {"die", "der", "das", "den", "dem", "sie", "ihr"},
+    "en": {"that", "had"},
+    "nl": {"die", "dat"},
+}
 LONG_IDENTICAL = 40
 
 
@@ -190,14 +217,24 @@ def whitespace(source: str, translation: str, rules: LocaleRules) -> Iterator[Pr
     break at one end of only one of them is an error, as GNU ``msgfmt -c``
     refuses the catalogue for it."""
     if source.startswith("\n") != translation.startswith("\n"):
-        yield ERROR, ("the source and the translation do not both begin with a line break (\\n): "
-                      "GNU msgfmt -c rejects the catalogue; begin the translation as the source begins")
+        yield (
+            ERROR,
+            (
+                "the source and the translation do not both begin with a line break (\\n): "
+                "GNU msgfmt -c rejects the catalogue; begin the translation as the source begins"
+            ),
+        )
     elif source[: len(source) - len(source.lstrip())] != translation[: len(translation) - len(translation.lstrip())]:
         yield WARNING, "leading white space differs from the source"
     if source.endswith("\n") != translation.endswith("\n"):
-        yield ERROR, ("the source and the translation do not both end with a line break (\\n): "
-                      "GNU msgfmt -c rejects the catalogue; end the translation as the source ends")
-    elif source[len(source.rstrip()):] != translation[len(translation.rstrip()):]:
+        yield (
+            ERROR,
+            (
+                "the source and the translation do not both end with a line break (\\n): "
+                "GNU msgfmt -c rejects the catalogue; end the translation as the source ends"
+            ),
+        )
+    elif source[len(source.rstrip()) :] != translation[len(translation.rstrip()) :]:
         yield WARNING, "trailing white space differs from the source"
 
 

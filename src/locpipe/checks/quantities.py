@@ -1,26 +1,50 @@
 """Quantities in a message (numbers, ranges, their dose units, and names such
 as B12), read with each locale's own conventions through Babel: en 2,000 =
 de 2.000, en 2.5 = de 2,5, en 300–400 mg = de 300 bis 400 mg."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 # Units as they may be written → one canonical name, so that µg = mcg and ml = mL.
 DOSE_UNITS = {
-    "mg": "mg", "µg": "µg", "μg": "µg", "mcg": "µg", "ng": "ng", "g": "g", "kg": "kg",
-    "ml": "ml", "mL": "ml", "mmol": "mmol", "µmol": "µmol", "μmol": "µmol", "nmol": "nmol",
-    "IU": "IU", "%": "%", "°C": "°C", "°F": "°F",
+    "mg": "mg",
+    "µg": "µg",
+    "μg": "µg",
+    "mcg": "µg",
+    "ng": "ng",
+    "g": "g",
+    "kg": "kg",
+    "ml": "ml",
+    "mL": "ml",
+    "mmol": "mmol",
+    "µmol": "µmol",
+    "μmol": "µmol",
+    "nmol": "nmol",
+    "IU": "IU",
+    "%": "%",
+    "°C": "°C",
+    "°F": "°F",
 }
 # What a dose unit may be per (mg/kg, µg/dl, mmol/l). Only a unit is: German
 # "mg/Tag" is English "mg/day", a dose in mg.
 PER_UNITS = {
-    "kg": "kg", "g": "g", "mg": "mg", "l": "l", "L": "l", "dl": "dl", "dL": "dl", "ml": "ml", "mL": "ml", "m²": "m²",
+    "kg": "kg",
+    "g": "g",
+    "mg": "mg",
+    "l": "l",
+    "L": "l",
+    "dl": "dl",
+    "dL": "dl",
+    "ml": "ml",
+    "mL": "ml",
+    "m²": "m²",
 }
 
 
@@ -71,7 +95,7 @@ def _either(names) -> str:
     return "|".join(re.escape(name) for name in sorted(names, key=lambda name: (-len(name), name)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _quantity_pattern(locale: str, aliases: frozenset[str]) -> tuple[re.Pattern, tuple[re.Pattern, ...]]:
     """A number or range with its units, in the locale's words and unit aliases,
     and for each "between … and" pair what must come before a range that "and"
@@ -118,7 +142,11 @@ def quantities(text: str, locale: str, unit_aliases: dict[str, list[str]] | None
         ends = [(1, "first"), (2, "second")] if ranged else [(1, "first")]
         units = [_unit(match, n, reverse) for n, _ in ends]
         units[0] = units[0] or units[-1]  # 5–10 %: the unit written once after a range is both ends'
-        items = tuple((value, unit) for (_, name), unit in zip(ends, units) for value in parse_number(match.group(name), locale))
+        items = tuple(
+            (value, unit)
+            for (_, name), unit in zip(ends, units, strict=True)
+            for value in parse_number(match.group(name), locale)
+        )
         position = match.end() if ranged else match.end("tail1")
         spans = tuple((match.start(name) - start, match.end(name) - start) for _, name in ends)
         found.append((start, Quantity(prose[start:position].strip(), items, spans)))
@@ -162,8 +190,13 @@ def _unit(match: re.Match, n: int, reverse: dict[str, str]) -> str | None:
     return f"{unit}/{PER_UNITS[per]}" if per else unit
 
 
-def compare(source: str, translation: str, source_locale: str, target_locale: str,
-            unit_aliases: dict[str, list[str]] | None = None) -> list[str]:
+def compare(
+    source: str,
+    translation: str,
+    source_locale: str,
+    target_locale: str,
+    unit_aliases: dict[str, list[str]] | None = None,
+) -> list[str]:
     """What differs, worded for the translator; empty when every quantity is
     kept, in any order and whichever way the locale writes its ranges."""
     expected = quantities(source, source_locale)
@@ -176,9 +209,12 @@ def compare(source: str, translation: str, source_locale: str, target_locale: st
     if want == got:
         return []
     lost, new = _holding(expected, want - got), _holding(actual, got - want)
-    problems = [_changed(old, changed, source_locale, target_locale, unit_aliases) for old, changed in zip(lost, new)]
-    problems += [f'"{old.text}" is missing from the translation' for old in lost[len(new):]]
-    problems += [f'the translation adds "{extra.text}", which the source does not have' for extra in new[len(lost):]]
+    problems = [
+        _changed(old, changed, source_locale, target_locale, unit_aliases)
+        for old, changed in zip(lost, new, strict=False)
+    ]
+    problems += [f'"{old.text}" is missing from the translation' for old in lost[len(new) :]]
+    problems += [f'the translation adds "{extra.text}", which the source does not have' for extra in new[len(lost) :]]
     return problems
 
 
@@ -193,11 +229,14 @@ def _holding(found: list[Quantity], extra: Counter) -> list[Quantity]:
     return held
 
 
-def _changed(old: Quantity, changed: Quantity, source_locale: str, target_locale: str,
-             unit_aliases: dict[str, list[str]] | None) -> str:
+def _changed(
+    old: Quantity, changed: Quantity, source_locale: str, target_locale: str, unit_aliases: dict[str, list[str]] | None
+) -> str:
     """A changed quantity; one written in the source's notation is said how it
     reads in the target locale, and how to write it there."""
-    kept_notation = [item for q in quantities(changed.text, source_locale, unit_aliases) for item in q.items] == list(old.items)
+    kept_notation = [item for q in quantities(changed.text, source_locale, unit_aliases) for item in q.items] == list(
+        old.items
+    )
     if not kept_notation or len(changed.numbers) != len(old.items):
         return f'"{old.text}" became "{changed.text}"'
     write = _rewritten(changed, [value for value, _unit in old.items], target_locale)
@@ -211,7 +250,9 @@ def _rewritten(quantity: Quantity, values: list[Decimal], locale: str) -> str:
     """``quantity`` as written, with its numbers replaced by ``values`` in the
     locale's notation."""
     text, end = "", 0
-    for (start, stop), value in zip(quantity.numbers, values):
-        text += quantity.text[end:start] + format_decimal(value, locale=locale.replace("-", "_"), decimal_quantization=False)
+    for (start, stop), value in zip(quantity.numbers, values, strict=True):
+        text += quantity.text[end:start] + format_decimal(
+            value, locale=locale.replace("-", "_"), decimal_quantization=False
+        )
         end = stop
     return text + quantity.text[end:]

@@ -26,6 +26,7 @@ margins, translate), calc(), scripts, animations, ``::first-line`` and
 ``::first-letter``, what a background image shows, the order of cascade
 layers, and selectors cssselect cannot evaluate (a warning names them).
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,7 +39,8 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 import tinycss2.color4
-from cssselect import SelectorError, parse as parse_selectors
+from cssselect import SelectorError
+from cssselect import parse as parse_selectors
 from cssselect.parser import Class, CombinedSelector, Element, Hash
 from lxml import etree
 from lxml.cssselect import LxmlHTMLTranslator
@@ -51,10 +53,43 @@ MIN_CONTRAST = 1.5
 
 HIDING_ELEMENTS = {"template", "noscript", "head", "script", "style", "canvas", "video", "audio", "object"}
 LONGHANDS = {"overflow": ("overflow-x", "overflow-y"), "font": ("font-size",), "background": ("background-color",)}
-PROPERTIES = {"display", "visibility", "opacity", "content-visibility", "font-size", "font", "height", "max-height", "width",
-              "max-width", "overflow", "overflow-x", "overflow-y", "clip", "clip-path", "transform", "scale", "filter", "color",
-              "background", "background-color", "text-indent", "position", "left", "top"}
-FONT_KEYWORDS = {"xx-small": 9, "x-small": 10, "small": 13, "medium": 16, "large": 18, "x-large": 24, "xx-large": 32, "xxx-large": 48}
+PROPERTIES = {
+    "display",
+    "visibility",
+    "opacity",
+    "content-visibility",
+    "font-size",
+    "font",
+    "height",
+    "max-height",
+    "width",
+    "max-width",
+    "overflow",
+    "overflow-x",
+    "overflow-y",
+    "clip",
+    "clip-path",
+    "transform",
+    "scale",
+    "filter",
+    "color",
+    "background",
+    "background-color",
+    "text-indent",
+    "position",
+    "left",
+    "top",
+}
+FONT_KEYWORDS = {
+    "xx-small": 9,
+    "x-small": 10,
+    "small": 13,
+    "medium": 16,
+    "large": 18,
+    "x-large": 24,
+    "xx-large": 32,
+    "xxx-large": 48,
+}
 ABSOLUTE_UNITS = {"px": 1, "pt": 4 / 3, "pc": 16, "in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
 CONDITIONS = {"media", "supports", "container", "document", "-moz-document", "scope"}
 GROUPS = CONDITIONS | {"layer"}
@@ -64,8 +99,12 @@ class _Translator(LxmlHTMLTranslator):
     """cssselect's HTML translator, also knowing the pseudo-classes of states a
     page is not in when it opens (as it knows :hover), and :defined."""
 
-    xpath_focus_within_pseudo = xpath_focus_visible_pseudo = xpath_popover_open_pseudo = LxmlHTMLTranslator.pseudo_never_matches
-    xpath_modal_pseudo = xpath_fullscreen_pseudo = xpath_user_invalid_pseudo = xpath_autofill_pseudo = LxmlHTMLTranslator.pseudo_never_matches
+    xpath_focus_within_pseudo = xpath_focus_visible_pseudo = xpath_popover_open_pseudo = (
+        LxmlHTMLTranslator.pseudo_never_matches
+    )
+    xpath_modal_pseudo = xpath_fullscreen_pseudo = xpath_user_invalid_pseudo = xpath_autofill_pseudo = (
+        LxmlHTMLTranslator.pseudo_never_matches
+    )
 
     def xpath_defined_pseudo(self, xpath):
         return xpath
@@ -116,7 +155,9 @@ class _Rule:
     """One selector of a style rule with the declarations that matter here."""
 
     selector: str
-    subject: tuple[str | None, frozenset, frozenset]  # tag, classes and ids an element needs to match: tested before XPath
+    subject: tuple[
+        str | None, frozenset, frozenset
+    ]  # tag, classes and ids an element needs to match: tested before XPath
     xpath: etree.XPath | None  # None: cssselect cannot evaluate it
     unknown: str
     specificity: tuple[int, int, int]
@@ -173,10 +214,19 @@ def _collect(nodes, parent: str | None, condition: frozenset, rules: list[_Rule]
         elif node.type == "qualified-rule":
             prelude = " ".join(tinycss2.serialize(node.prelude).split())
             selector = prelude if parent is None else _nested(prelude, parent)
-            _collect(tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True), selector, condition, rules, node.source_line)
+            _collect(
+                tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True),
+                selector,
+                condition,
+                rules,
+                node.source_line,
+            )
         elif node.type == "at-rule" and node.lower_at_keyword in GROUPS and node.content is not None:
-            inner = condition | {f"@{node.lower_at_keyword} {' '.join(tinycss2.serialize(node.prelude).split())}"} \
-                if node.lower_at_keyword in CONDITIONS else condition
+            inner = (
+                condition | {f"@{node.lower_at_keyword} {' '.join(tinycss2.serialize(node.prelude).split())}"}
+                if node.lower_at_keyword in CONDITIONS
+                else condition
+            )
             children = tinycss2.parse_blocks_contents(node.content, skip_comments=True, skip_whitespace=True)
             _collect(children, parent, inner, rules, node.source_line)
     if declarations:
@@ -189,7 +239,9 @@ def _wanted(node) -> bool:
 
 def _declaration(node) -> _Declaration:
     text = f"{node.name}: {tinycss2.serialize(node.value).strip()}" + (" !important" if node.important else "")
-    return _Declaration(node.name if node.name.startswith("--") else node.lower_name, _significant(node.value), node.important, text)
+    return _Declaration(
+        node.name if node.name.startswith("--") else node.lower_name, _significant(node.value), node.important, text
+    )
 
 
 def _nested(selector: str, parent: str) -> str:
@@ -208,7 +260,11 @@ def _rules(prelude: str, declarations: tuple, condition: frozenset, line: int) -
     except SelectorError:  # a browser drops the whole rule too
         return
     for selector in selectors:
-        pseudo = selector.pseudo_element if selector.pseudo_element is None or isinstance(selector.pseudo_element, str) else "?"
+        pseudo = (
+            selector.pseudo_element
+            if selector.pseudo_element is None or isinstance(selector.pseudo_element, str)
+            else "?"
+        )
         if pseudo in ("before", "after"):
             kept = tuple(d for d in declarations if d.name in ("content", "display"))
         elif pseudo is None:
@@ -221,7 +277,17 @@ def _rules(prelude: str, declarations: tuple, condition: frozenset, line: int) -
             xpath, unknown = etree.XPath(TRANSLATOR.selector_to_xpath(selector)), ""
         except SelectorError as exc:
             xpath, unknown = None, str(exc)
-        yield _Rule(prelude, _subject(selector.parsed_tree), xpath, unknown, selector.specificity(), pseudo, kept, condition, line)
+        yield _Rule(
+            prelude,
+            _subject(selector.parsed_tree),
+            xpath,
+            unknown,
+            selector.specificity(),
+            pseudo,
+            kept,
+            condition,
+            line,
+        )
 
 
 def _subject(tree) -> tuple[str | None, frozenset, frozenset]:
@@ -269,7 +335,9 @@ def page_stylesheets(document, page: str, read: ReadFile) -> tuple[list[_Source]
             continue
         condition = _media(element.get("media"))
         if element.tag == "style":
-            found.sheet(element.text or "", None, element.sourceline or 1, condition, page, element.sourceline, frozenset())
+            found.sheet(
+                element.text or "", None, element.sourceline or 1, condition, page, element.sourceline, frozenset()
+            )
         elif "stylesheet" in (element.get("rel") or "").lower().split() and element.get("href"):
             found.link(element.get("href"), page, condition, element.sourceline, frozenset())
     return found.sources, found.warnings
@@ -299,12 +367,26 @@ class _Found:
         text = None if path is None else self.read(path)
         if text is None:
             remote = urlsplit(href).scheme or urlsplit(href).netloc
-            self.warnings.append((f"the stylesheet '{href}' {'is not on this site' if remote else 'is not a file under build/'}: "
-                                  "what it hides is not checked", line))
+            self.warnings.append(
+                (
+                    f"the stylesheet '{href}' {'is not on this site' if remote else 'is not a file under build/'}: "
+                    "what it hides is not checked",
+                    line,
+                )
+            )
             return
         self.sheet(text, path, 1, condition, path, line, seen | {path})
 
-    def sheet(self, css: str, where: str | None, first_line: int, condition: frozenset, base: str, line: int | None, seen: frozenset) -> None:
+    def sheet(
+        self,
+        css: str,
+        where: str | None,
+        first_line: int,
+        condition: frozenset,
+        base: str,
+        line: int | None,
+        seen: frozenset,
+    ) -> None:
         sheet = parse_sheet(css)
         for url, imported in sheet.imports:
             self.link(url, base, condition | imported, line, seen)
@@ -318,12 +400,14 @@ def resolve(href: str, base: str) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     path = unquote(parts.path)
-    joined = posixpath.normpath("build" + path if path.startswith("/") else posixpath.join(posixpath.dirname(base), path))
+    joined = posixpath.normpath(
+        "build" + path if path.startswith("/") else posixpath.join(posixpath.dirname(base), path)
+    )
     return joined if joined.startswith("build/") else None
 
 
 def _data_url(url: str) -> str:
-    header, _, data = url[len("data:"):].partition(",")
+    header, _, data = url[len("data:") :].partition(",")
     if header.endswith(";base64"):
         return base64.b64decode(data + "==", validate=False).decode("utf-8", errors="replace")
     return unquote(data)
@@ -373,7 +457,10 @@ def _match(elements: list, sources: list[_Source], first_inside: int) -> _Styles
     for element in elements:
         style = element.get("style")
         if style:
-            styles.own[element] = [_Match((d.important, 1, (0, 0, 0), i), frozenset(), d, f'style="{style}"') for i, d in enumerate(_inline(style))]
+            styles.own[element] = [
+                _Match((d.important, 1, (0, 0, 0), i), frozenset(), d, f'style="{style}"')
+                for i, d in enumerate(_inline(style))
+            ]
     wanted = set(elements)
     inside = set(elements[first_inside:])
     order = 0
@@ -399,7 +486,9 @@ def _match(elements: list, sources: list[_Source], first_inside: int) -> _Styles
                 else:
                     target = styles.own.setdefault(element, [])
                 for declaration in rule.declarations:
-                    target.append(_Match((declaration.important, 0, rule.specificity, order), condition, declaration, origin))
+                    target.append(
+                        _Match((declaration.important, 0, rule.specificity, order), condition, declaration, origin)
+                    )
             if condition:
                 styles.conditions.add(condition)
     return styles
@@ -440,8 +529,23 @@ class _State:
     def child(self, element, box: Hidden | None) -> _State:
         """What the element starts from: what its parent passes down (spelt out,
         as dataclasses.replace costs a tenth of the check)."""
-        return _State(element, box, None, None, self.visibility, self.font, self.font_by, self.root_font, self.opacity,
-                      self.indent, self.color, self.color_by, self.background, self.background_by, self.custom)
+        return _State(
+            element,
+            box,
+            None,
+            None,
+            self.visibility,
+            self.font,
+            self.font_by,
+            self.root_font,
+            self.opacity,
+            self.indent,
+            self.color,
+            self.color_by,
+            self.background,
+            self.background_by,
+            self.custom,
+        )
 
 
 def _view(chain: list, styles: _Styles, condition: frozenset) -> View:
@@ -489,14 +593,20 @@ def _tiny(font: float | None) -> bool:
     return font is not None and font < MIN_PIXELS
 
 
-def _generated(element, pseudo: str, state: _State, styles: _Styles, condition: frozenset, own, pieces: list, added: list) -> None:
+def _generated(
+    element, pseudo: str, state: _State, styles: _Styles, condition: frozenset, own, pieces: list, added: list
+) -> None:
     matches = styles.generated.get((element, pseudo))
     winners = _winners(matches, condition) if matches else {}
     content, display = winners.get("content"), winners.get("display")
-    if content is None or (display is not None and _first(_substitute(display.declaration.value, state.custom)) == "none"):
+    if content is None or (
+        display is not None and _first(_substitute(display.declaration.value, state.custom)) == "none"
+    ):
         return
     value = _substitute(content.declaration.value, state.custom) or ()
-    text = "".join(t.value if t.type == "string" else _attribute(element, _argument(t)) if _is(t, "attr") else "" for t in value)
+    text = "".join(
+        t.value if t.type == "string" else _attribute(element, _argument(t)) if _is(t, "attr") else "" for t in value
+    )
     pieces.append((text, own))
     if text.strip() and own is None:
         added.append(Hidden(f"{content.declaration.text} on <{element.tag}>::{pseudo}, from {content.origin}", element))
@@ -536,7 +646,11 @@ def _computed(element, parent: _State, styles: _Styles, condition: frozenset) ->
 
     def value(name: str) -> tuple | None:
         match = winners.get(name)
-        return None if match is None else _longhand(name, match.declaration, _substitute(match.declaration.value, state.custom))
+        return (
+            None
+            if match is None
+            else _longhand(name, match.declaration, _substitute(match.declaration.value, state.custom))
+        )
 
     def hidden(name: str) -> Hidden:
         match = winners[name]
@@ -576,7 +690,9 @@ def _computed(element, parent: _State, styles: _Styles, condition: frozenset) ->
 def _parent_hides(element, parent: _State) -> Hidden | None:
     if parent.contents is not None:
         return parent.contents
-    if parent.closed is not None and element is not next((child for child in parent.element if child.tag == "summary"), None):
+    if parent.closed is not None and element is not next(
+        (child for child in parent.element if child.tag == "summary"), None
+    ):
         return parent.closed
     return None
 
@@ -618,7 +734,12 @@ def _box_hides(state: _State, winners, value, hidden, first) -> Hidden | None:
 
 
 def _small_box(state: _State, value, hidden) -> Hidden | None:
-    for size, overflow in (("height", "overflow-y"), ("max-height", "overflow-y"), ("width", "overflow-x"), ("max-width", "overflow-x")):
+    for size, overflow in (
+        ("height", "overflow-y"),
+        ("max-height", "overflow-y"),
+        ("width", "overflow-x"),
+        ("max-width", "overflow-x"),
+    ):
         if _first(value(overflow)) in ("hidden", "clip"):
             pixels = _pixels(value(size), state)
             if pixels is not None and pixels < MIN_PIXELS:
@@ -670,11 +791,23 @@ def _longhand(name: str, declaration: _Declaration, tokens: tuple | None) -> tup
     if declaration.name == "overflow":
         return tokens[1:2] if name == "overflow-y" and len(tokens) > 1 else tokens[:1]
     if declaration.name == "font":
-        size = next((t for t in tokens if t.type in ("dimension", "percentage") or (t.type == "number" and t.value == 0)
-                     or (t.type == "ident" and t.lower_value in FONT_KEYWORDS)), None)
+        size = next(
+            (
+                t
+                for t in tokens
+                if t.type in ("dimension", "percentage")
+                or (t.type == "number" and t.value == 0)
+                or (t.type == "ident" and t.lower_value in FONT_KEYWORDS)
+            ),
+            None,
+        )
         return (size,) if size is not None else None
     if declaration.name == "background":
-        if any(t.type == "url" or (t.type == "function" and ("gradient" in t.lower_name or t.lower_name in IMAGE_FUNCTIONS)) for t in tokens):
+        if any(
+            t.type == "url"
+            or (t.type == "function" and ("gradient" in t.lower_name or t.lower_name in IMAGE_FUNCTIONS))
+            for t in tokens
+        ):
             return (IMAGE,)
         color = next((t for t in tokens if tinycss2.color4.parse_color(t) is not None), None)
         return (color,) if color is not None else (TRANSPARENT,)
@@ -790,9 +923,18 @@ def _clip_path_hides(tokens: tuple | None, state: _State) -> bool:
             if t.type == "ident":  # round …
                 break
             sides.append(t.value if t.type == "percentage" else 0.0 if t.type == "number" and t.value == 0 else None)
-        top, right, bottom, left = (sides * 4)[:4] if len(sides) == 1 else [*sides, *sides][:4] if len(sides) == 2 \
-            else [*sides, sides[1]] if len(sides) == 3 else (sides + [None] * 4)[:4]
-        return (None not in (top, bottom) and top + bottom >= 100) or (None not in (left, right) and left + right >= 100)
+        top, right, bottom, left = (
+            (sides * 4)[:4]
+            if len(sides) == 1
+            else [*sides, *sides][:4]
+            if len(sides) == 2
+            else [*sides, sides[1]]
+            if len(sides) == 3
+            else (sides + [None] * 4)[:4]
+        )
+        return (None not in (top, bottom) and top + bottom >= 100) or (
+            None not in (left, right) and left + right >= 100
+        )
     if token.lower_name in ("circle", "ellipse"):
         radii = []
         for t in arguments:
@@ -801,8 +943,12 @@ def _clip_path_hides(tokens: tuple | None, state: _State) -> bool:
             radii.append(_pixels((t,), state))
         return any(r is not None and r < MIN_PIXELS / 2 for r in radii)
     if token.lower_name == "polygon":
-        points = [tinycss2.serialize([t]) for t in _significant(token.arguments) if not (t.type == "literal" and t.value == ",")]
-        return len(points) >= 2 and len(set(zip(points[::2], points[1::2]))) == 1
+        points = [
+            tinycss2.serialize([t])
+            for t in _significant(token.arguments)
+            if not (t.type == "literal" and t.value == ",")
+        ]
+        return len(points) >= 2 and len(set(zip(points[::2], points[1::2], strict=False))) == 1
     return False
 
 
@@ -811,7 +957,9 @@ def _scale_hides(name: str, tokens: tuple | None) -> bool:
         return False
     if name == "scale":
         factors = [_number(t) for t in tokens]
-        return None not in factors and (abs(factors[0]) < MIN_SCALE or abs(factors[1 if len(factors) > 1 else 0]) < MIN_SCALE)
+        return None not in factors and (
+            abs(factors[0]) < MIN_SCALE or abs(factors[1 if len(factors) > 1 else 0]) < MIN_SCALE
+        )
     x = y = 1.0
     for token in tokens:
         if token.type != "function":
@@ -847,7 +995,11 @@ def _background(state: _State, parent: _State, tokens: tuple | None, by: str) ->
     """The luminance behind the element's text: its background colour over its
     parent's, or None (unknown) over an image or a colour not known here."""
     token = _first_token(tokens)
-    if token is None or (token != IMAGE and token.type == "ident" and token.lower_value in ("initial", "unset", "revert", "revert-layer", "inherit")):
+    if token is None or (
+        token != IMAGE
+        and token.type == "ident"
+        and token.lower_value in ("initial", "unset", "revert", "revert-layer", "inherit")
+    ):
         return
     color = None if token == IMAGE else _parsed_color(token)
     own = state.color if color == "currentcolor" else color

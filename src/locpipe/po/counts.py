@@ -1,8 +1,9 @@
 """Translation progress, counted against the messages the content has now."""
+
 from __future__ import annotations
 
-from .store import Store, is_translated, message_units, unit_key
 from ..model import Counts, Message
+from .store import Store, is_translated, message_units, unit_key
 
 
 def catalogue_counts(messages: list[Message], store: Store | None) -> Counts:
@@ -21,7 +22,9 @@ def catalogue_counts(messages: list[Message], store: Store | None) -> Counts:
     return counts
 
 
-def locale_stats(wanted: dict[str, tuple[str, list[Message]]], stores: dict[str, Store]) -> tuple[Counts, dict[str, Counts]]:
+def locale_stats(
+    wanted: dict[str, tuple[str, list[Message]]], stores: dict[str, Store]
+) -> tuple[Counts, dict[str, Counts]]:
     """The locale's total and its counts per catalogue slug."""
     per_catalogue = {slug: catalogue_counts(messages, stores.get(slug)) for slug, (_source, messages) in wanted.items()}
     total = Counts()

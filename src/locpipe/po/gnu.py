@@ -1,6 +1,7 @@
 """GNU gettext's own layout: ``msgcat`` lays out every catalogue locpipe
 writes, so the files are byte-identical to what gettext tools write, and a file
 that already holds the same entries is not rewritten."""
+
 from __future__ import annotations
 
 import os
@@ -62,7 +63,9 @@ def same_entries(current: bytes, data: bytes, relative: str) -> bool:
         return False
 
 
-def write_catalogs(root: Path, outputs: dict[str, bytes], progress: Progress | None = None, stage: str = "") -> list[str]:
+def write_catalogs(
+    root: Path, outputs: dict[str, bytes], progress: Progress | None = None, stage: str = ""
+) -> list[str]:
     """Write catalogues in GNU gettext's layout, except files that already hold
     the same entries (a file a gettext tool rewrote stays byte-identical); GNU
     msgcat lays out the changed ones, several at a time."""
@@ -80,7 +83,7 @@ def write_laid_out(root: Path, files: dict[str, bytes], progress: Progress | Non
     """Every file is laid out before any is written: one msgcat refuses leaves all as they were."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         laid_out = list(pool.map(gnu_layout, files.values(), files.keys()))
-    for done, (relative, data) in enumerate(zip(files, laid_out), 1):
+    for done, (relative, data) in enumerate(zip(files, laid_out, strict=True), 1):
         write_atomic(root / relative, data)
         if progress:
             progress(f"{stage}writing", done, len(files))

@@ -7,13 +7,14 @@ Unlike Babel's ``Catalog.update`` the old entry a fuzzy match came from is kept
 too, and candidates come from an index (``similar.FuzzyIndex``), not from
 comparing every pair.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .store import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
 from ..model import Message, Tally
 from .similar import FuzzyIndex, Match
+from .store import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
 
 FUZZY_THRESHOLD = 0.6  # GNU msgmerge's
 MEMORY_THRESHOLD = 0.8

@@ -4,6 +4,7 @@ Comparing every new string with every old one (as Babel's ``Catalog.update``
 does with difflib) is quadratic; here an inverted index of word trigrams picks a
 few candidates, and only those are scored with difflib's ratio.
 """
+
 from __future__ import annotations
 
 import difflib

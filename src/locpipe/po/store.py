@@ -7,19 +7,19 @@ refuses what gettext refuses and the parser lets through (text after a closing
 quote, an entry missing its msgstr, duplicate messages, non-UTF-8 charsets, a
 missing header), always naming the file and line.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from pathlib import Path
 
 from translate.storage import pypo
 from translate.storage.poparser import PoParseError
 
 from ..errors import CatalogError
-from ..project.progress import Progress
 from ..model import Message
+from ..project.progress import Progress
 
 Store = pypo.pofile
 Unit = pypo.pounit
@@ -123,10 +123,14 @@ def _entry_pattern(prefix: str, previous: str) -> str:
     plain = r'[^"\\\n\x00\x04]*'  # runs of plain characters between escapes: one tight loop each
     string = rf'"{plain}(?:\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f]){plain})*"\n'
     more, more_previous = f"(?:{prefix}{string})*", f"(?:{previous}{string})*"
-    before = (f"(?:{previous}msgctxt {string}{more_previous})?{previous}msgid {string}{more_previous}"
-              f"(?:{previous}msgid_plural {string}{more_previous})?")
-    return (f"(?:{before})?(?:{prefix}msgctxt {string}{more})?{prefix}msgid {string}{more}"
-            rf"(?:{prefix}msgstr {string}{more}|{prefix}msgid_plural {string}{more}(?:{prefix}msgstr\[\d+\] {string}{more})+)")
+    before = (
+        f"(?:{previous}msgctxt {string}{more_previous})?{previous}msgid {string}{more_previous}"
+        f"(?:{previous}msgid_plural {string}{more_previous})?"
+    )
+    return (
+        f"(?:{before})?(?:{prefix}msgctxt {string}{more})?{prefix}msgid {string}{more}"
+        rf"(?:{prefix}msgstr {string}{more}|{prefix}msgid_plural {string}{more}(?:{prefix}msgstr\[\d+\] {string}{more})+)"
+    )
 
 
 # A whole catalogue in gettext's own layout, matched in one pass: what msgcat
@@ -165,8 +169,12 @@ def _refuse_bad_lines(lines: list[str], path: str) -> None:
         if previous == "#|msgctxt":
             raise CatalogError(f"#| msgctxt at line {context} without a #| msgid after it", path, number)
         if previous in ("#|msgid", "#|msgid_plural"):
-            raise CatalogError("#| lines (the previous source text) without an entry after them: they go right above "
-                               "its msgctxt or msgid", path, number)
+            raise CatalogError(
+                "#| lines (the previous source text) without an entry after them: they go right above "
+                "its msgctxt or msgid",
+                path,
+                number,
+            )
         needed = "#| msgid" if found.startswith("#|") else "msgid"
         raise CatalogError(f"{shown} without a {needed} before it", path, number)
 
@@ -189,7 +197,9 @@ def _refuse_bad_lines(lines: list[str], path: str) -> None:
             shown = f"{prefix} {keyword.group(1)}" if prefix else keyword.group(1)
             name = prefix + ("msgstr[]" if keyword.group(1).startswith("msgstr[") else keyword.group(1))
             if name not in _MAY_FOLLOW:
-                raise CatalogError(f"{shown}: a #| line holds the previous msgctxt, msgid or msgid_plural only", path, number)
+                raise CatalogError(
+                    f"{shown}: a #| line holds the previous msgctxt, msgid or msgid_plural only", path, number
+                )
             may_follow(name, shown, number)
             if previous in _FINISHED:
                 obsolete = is_obsolete  # an entry starts
@@ -198,23 +208,36 @@ def _refuse_bad_lines(lines: list[str], path: str) -> None:
             elif name == "msgid":
                 msgid = number
             previous = name
-            line = line[keyword.end():].lstrip(_BLANK)
+            line = line[keyword.end() :].lstrip(_BLANK)
             if not line:  # gettext would take the string from the next line, translate-toolkit cannot
-                raise CatalogError(f"{shown} without a string on its line: write {shown} \"\" and continue on the "
-                                   "next lines", path, number)
+                raise CatalogError(
+                    f'{shown} without a string on its line: write {shown} "" and continue on the next lines',
+                    path,
+                    number,
+                )
         elif not line.startswith('"'):
-            raise CatalogError(f"unknown keyword {_WORD.match(line).group()!r}: an entry is made of msgctxt, msgid, "
-                               "msgid_plural and msgstr lines", path, number)
+            raise CatalogError(
+                f"unknown keyword {_WORD.match(line).group()!r}: an entry is made of msgctxt, msgid, "
+                "msgid_plural and msgstr lines",
+                path,
+                number,
+            )
         elif previous == "#":
-            raise CatalogError("string after a comment: comments go above an entry, not between its strings", path, number)
+            raise CatalogError(
+                "string after a comment: comments go above an entry, not between its strings", path, number
+            )
         elif previous is None:
             raise CatalogError("string before the first msgid", path, number)
         elif previous.startswith("#|") != bool(prefix):
-            raise CatalogError("string continuing the line above: start both with #| (the previous source text) "
-                               "or neither", path, number)
+            raise CatalogError(
+                "string continuing the line above: start both with #| (the previous source text) or neither",
+                path,
+                number,
+            )
         if is_obsolete != obsolete:
-            raise CatalogError('obsolete entry with a line not marked obsolete: start each of its lines with "#~"',
-                               path, number)
+            raise CatalogError(
+                'obsolete entry with a line not marked obsolete: start each of its lines with "#~"', path, number
+            )
         _refuse_bad_string(line, path, number)
     may_follow("", "the end of the file", len(lines))
 
@@ -227,20 +250,25 @@ def _refuse_bad_string(line: str, path: str, number: int) -> None:
     if string is None:
         end = line.rstrip(_BLANK)
         if (len(end) - len(end.rstrip("\\"))) % 2:  # gettext would join the next line, translate-toolkit cannot
-            raise CatalogError("backslash at the end of a line: close the string with '\"' and go on in a new string "
-                               "on the next line", path, number)
+            raise CatalogError(
+                "backslash at the end of a line: close the string with '\"' and go on in a new string on the next line",
+                path,
+                number,
+            )
         if line.startswith('"'):
-            raise CatalogError("end of line within a string: close it with '\"' (a '\\\"' is a quote inside the text)",
-                               path, number)
+            raise CatalogError(
+                "end of line within a string: close it with '\"' (a '\\\"' is a quote inside the text)", path, number
+            )
         raise CatalogError(f"text before the opening quote: {_WORD.match(line).group()!r}", path, number)
     for escape in _ANY_ESCAPE.finditer(string.group()):
         if not _ESCAPE.match(string.group(), escape.start()):
-            raise CatalogError(f"invalid escape sequence '{escape.group()}' in a string: write '\\\\' for a backslash",
-                               path, number)
+            raise CatalogError(
+                f"invalid escape sequence '{escape.group()}' in a string: write '\\\\' for a backslash", path, number
+            )
     control = _CONTROL.search(string.group())
     if control:
         raise CatalogError(f"control character {_CONTROL_NAMES[control.group()]} in a string: remove it", path, number)
-    rest = line[string.end():].strip(_BLANK)
+    rest = line[string.end() :].strip(_BLANK)
     if rest:
         raise CatalogError(f"text after the closing quote: {rest[:20]!r}", path, number)
 
@@ -254,7 +282,9 @@ def _refuse_duplicates(store: Store, path: str) -> None:
             continue
         key, line = (unit.getcontext(), unit.source), _msgid_line(unit)
         if key in first_seen:
-            raise CatalogError(f"duplicate message (first defined at line {first_seen[key]}): merge the two entries", path, line)
+            raise CatalogError(
+                f"duplicate message (first defined at line {first_seen[key]}): merge the two entries", path, line
+            )
         first_seen[key] = line
 
 
@@ -326,8 +356,14 @@ def _msgid_line(unit: Unit) -> int | None:
     if unit.line_number is None:
         return None
     before = (
-        unit.othercomments + unit.automaticcomments + unit.sourcecomments + unit.typecomments
-        + unit.prev_msgctxt + unit.prev_msgid + unit.prev_msgid_plural + unit.msgctxt
+        unit.othercomments
+        + unit.automaticcomments
+        + unit.sourcecomments
+        + unit.typecomments
+        + unit.prev_msgctxt
+        + unit.prev_msgid
+        + unit.prev_msgid_plural
+        + unit.msgctxt
     )
     return unit.line_number + len(before)
 

@@ -1,5 +1,6 @@
 """What the build and check caches key on: digests of files' contents, each
 file read again only when it may have changed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -56,11 +57,21 @@ class FileDigests:
 
 # The libraries a built page, or a finding, depends on: after an upgrade the
 # caches are not trusted, and everything is built and checked again.
-RENDERING_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "MarkupSafe", "Babel", "translate-toolkit", "PyYAML")
+RENDERING_LIBRARIES = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Jinja2",
+    "MarkupSafe",
+    "Babel",
+    "translate-toolkit",
+    "PyYAML",
+)
 CHECKING_LIBRARIES = (*RENDERING_LIBRARIES, "lxml", "tinycss2", "cssselect")
 
 
 def code_and_libraries(libraries: tuple[str, ...]) -> str:
     """A digest of locpipe's own modules and of the versions of ``libraries``."""
     modules = sorted(Path(__file__).parent.parent.rglob("*.py"))
-    return fingerprint(*(read_or_empty(module) for module in modules), *(f"{name}=={version(name)}" for name in libraries))
+    return fingerprint(
+        *(read_or_empty(module) for module in modules), *(f"{name}=={version(name)}" for name in libraries)
+    )

@@ -1,4 +1,5 @@
 """Writing files so that nothing is ever half-written, and one run at a time."""
+
 from __future__ import annotations
 
 import contextlib
@@ -99,8 +100,7 @@ def site_lock(root: Path, wait_seconds: float = 5.0) -> Iterator[None]:
                     handle.seek(0)
                     holder = handle.read().strip() or "another process"
                     raise LockError(
-                        f"another locpipe run ({holder}) is writing this site's files; "
-                        "try again when it has finished",
+                        f"another locpipe run ({holder}) is writing this site's files; try again when it has finished",
                         LOCK_PATH,
                     ) from None
                 time.sleep(0.05)

@@ -1,5 +1,6 @@
 """A site on disk: its configuration, its pages, and where its templates,
 catalogues and pages live. Shared by every stage; nothing here writes."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -56,7 +57,9 @@ def page_paths(root: Path) -> list[str]:
             continue
         relative = path.relative_to(base).as_posix()
         if path.is_symlink() and inside not in path.resolve().parents:  # rglob does not enter linked folders
-            raise ContentError("this page is a link to a file outside content/: copy the file in instead", f"{CONTENT_DIR}/{relative}")
+            raise ContentError(
+                "this page is a link to a file outside content/: copy the file in instead", f"{CONTENT_DIR}/{relative}"
+            )
         paths.append(relative)
     if not paths:
         raise ContentError("no pages: content/ holds no .md file", CONTENT_DIR)
@@ -67,7 +70,9 @@ def _refuse_collisions(paths: list[str]) -> None:
     seen: dict[str, str] = {}
     for path in paths:
         if path in RESERVED_PAGES:
-            raise ContentError(f"this name is reserved: it would overwrite {RESERVED_PAGES[path]}", f"{CONTENT_DIR}/{path}")
+            raise ContentError(
+                f"this name is reserved: it would overwrite {RESERVED_PAGES[path]}", f"{CONTENT_DIR}/{path}"
+            )
         folded = unicodedata.normalize("NFC", path).casefold()  # macOS stores names decomposed (NFD)
         if folded in seen:
             raise ContentError(

@@ -1,4 +1,5 @@
 """A progress bar on a terminal; nothing in a log (the summary line says it all)."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """YAML read with PyYAML's safe loader, keeping each key's source line."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -60,11 +61,20 @@ def load_with_lines(text: str, path: str, first_line: int = 1) -> tuple[Any, dic
 
 
 def _collect_lines(
-    node: yaml.Node, prefix: str, lines: dict[str, int], first_line: int, path: str, open_nodes: set[int], done: set[int]
+    node: yaml.Node,
+    prefix: str,
+    lines: dict[str, int],
+    first_line: int,
+    path: str,
+    open_nodes: set[int],
+    done: set[int],
 ) -> None:
     if id(node) in open_nodes:
-        raise LocpipeError("invalid YAML: an alias refers to its own anchor (the value would never end)",
-                           path, node.start_mark.line + first_line)
+        raise LocpipeError(
+            "invalid YAML: an alias refers to its own anchor (the value would never end)",
+            path,
+            node.start_mark.line + first_line,
+        )
     if id(node) in done:  # an alias of a value already walked: walk each node once
         return
     open_nodes.add(id(node))
@@ -75,7 +85,9 @@ def _collect_lines(
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
                 key = (key_node.tag, key_node.value)
                 if key in first_seen:
-                    raise LocpipeError(f"duplicate key '{key_node.value}' (first given at line {first_seen[key]})", path, line)
+                    raise LocpipeError(
+                        f"duplicate key '{key_node.value}' (first given at line {first_seen[key]})", path, line
+                    )
                 first_seen[key] = line
             name = f"{prefix}{key_node.value if isinstance(key_node, yaml.ScalarNode) else '?'}"
             lines.setdefault(name, line)

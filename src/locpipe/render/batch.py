@@ -2,6 +2,7 @@
 worker processes for many pages), and the indexes, picker and sitemap.
 ``building`` imports it only when something is to be rendered: it loads the
 Markdown, PO and template libraries, which a no-op build never needs."""
+
 from __future__ import annotations
 
 import itertools
@@ -11,31 +12,42 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from ..po import store as catalog
-from .output import PageEntry, output_path, render_language_picker, render_locale_index, render_page, render_sitemap, stylesheet, translations_for
-from ..po.store import read_catalog_file
 from ..config import load_config
-from ..source.pages import parse_page
 from ..errors import LocpipeError
-from ..source.messages import SITE_CATALOG, site_messages
+from ..po import store as catalog
+from ..po.counts import catalogue_counts
+from ..po.store import read_catalog_file
 from ..project.files import stage_if_changed, write_if_changed
+from ..project.paths import CONTENT_DIR, Site, catalog_path
 from ..project.progress import INTERVAL, Progress
+from ..source.messages import SITE_CATALOG, site_messages
+from ..source.pages import parse_page
+from .jinja import template_strings
+from .output import (
+    PageEntry,
+    output_path,
+    render_language_picker,
+    render_locale_index,
+    render_page,
+    render_sitemap,
+    stylesheet,
+    translations_for,
+)
 from .pseudo import PSEUDO_LOCALE
 from .translate import catalogue_disclaimer_differs, page_segments
-from ..project.paths import CONTENT_DIR, Site, catalog_path
-from ..po.counts import catalogue_counts
-from .jinja import template_strings
 
 PARALLEL_FROM = 40  # pages; fewer render faster in one process than a pool starts
 
 
-def render_pages(root: Path, slugs: list[str], locales: list[str], progress: Progress | None) -> list[tuple[str, dict, str | None, str]]:
+def render_pages(
+    root: Path, slugs: list[str], locales: list[str], progress: Progress | None
+) -> list[tuple[str, dict, str | None, str]]:
     """(``locale/slug``, index entry, staged file or None, output path) for every
     page and locale, rendered by every core when there are many pages. Nothing
     is in place until every page has rendered: a bad page or catalogue leaves
     build/ as it was."""
     workers = min(os.cpu_count() or 1, max(1, len(slugs) // PARALLEL_FROM))
-    chunks = [slugs[i::workers * 4] for i in range(workers * 4)] if workers > 1 else [slugs]
+    chunks = [slugs[i :: workers * 4] for i in range(workers * 4)] if workers > 1 else [slugs]
     rendered: list = []
     errors: list[tuple] = []
     if workers == 1:
@@ -49,7 +61,9 @@ def render_pages(root: Path, slugs: list[str], locales: list[str], progress: Pro
     else:
         context = multiprocessing.get_context("fork")
         count = context.Value("i", 0)  # pages rendered by every worker, for the progress bar
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_share_page_count, initargs=(count,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_share_page_count, initargs=(count,)
+        ) as pool:
             futures = [pool.submit(render_chunk, str(root), chunk, locales, _count_page) for chunk in chunks]
             pending = set(futures)
             while pending:
@@ -98,7 +112,9 @@ def _count_page() -> None:
         _page_count.value += 1
 
 
-def render_chunk(root: str, slugs: list[str], locales: list[str], on_page: Callable[[], None] | None = None) -> tuple[list, tuple | None]:
+def render_chunk(
+    root: str, slugs: list[str], locales: list[str], on_page: Callable[[], None] | None = None
+) -> tuple[list, tuple | None]:
     """Worker: parse and render some pages in every locale, each into a staged
     temporary file, calling ``on_page`` after each page. Errors come back as data
     (message, path, line), with what was staged so far, so the caller can clean up."""
@@ -106,19 +122,29 @@ def render_chunk(root: str, slugs: list[str], locales: list[str], on_page: Calla
     rendered: list = []
     try:
         config = load_config(site_root)
-        ui = {locale: translations_for(config, locale, read_catalog_file(site_root, catalog_path(locale, SITE_CATALOG)))
-              for locale in locales}
+        ui = {
+            locale: translations_for(config, locale, read_catalog_file(site_root, catalog_path(locale, SITE_CATALOG)))
+            for locale in locales
+        }
         for slug in slugs:
-            page = parse_page(f"{slug}.md", (site_root / CONTENT_DIR / f"{slug}.md").read_bytes(), config.translatable_fields)
+            page = parse_page(
+                f"{slug}.md", (site_root / CONTENT_DIR / f"{slug}.md").read_bytes(), config.translatable_fields
+            )
             segments = page_segments(page)
             for locale in locales:
-                store = None if locale in (config.source_locale, PSEUDO_LOCALE) else read_catalog_file(site_root, catalog_path(locale, slug))
+                store = (
+                    None
+                    if locale in (config.source_locale, PSEUDO_LOCALE)
+                    else read_catalog_file(site_root, catalog_path(locale, slug))
+                )
                 translations = translations_for(config, locale, store)
                 if store is not None:
                     catalog.release(store)
                 data, entry = render_page(config, page, segments, locale, translations, ui[locale])
                 staged = stage_if_changed(site_root / output_path(locale, slug), data)
-                rendered.append((f"{locale}/{slug}", entry.as_dict(), str(staged) if staged else None, output_path(locale, slug)))
+                rendered.append(
+                    (f"{locale}/{slug}", entry.as_dict(), str(staged) if staged else None, output_path(locale, slug))
+                )
             if on_page:
                 on_page()
         return rendered, None
@@ -141,7 +167,9 @@ def write_site_files(site: Site, paths: list[str], slugs: list[str], pages: dict
             files[relative] = stylesheet(root)
         else:  # build/<locale>/index.html
             locale = relative.split("/")[1]
-            store = read_catalog_file(root, catalog_path(locale, SITE_CATALOG)) if locale in config.target_locales else None
+            store = (
+                read_catalog_file(root, catalog_path(locale, SITE_CATALOG)) if locale in config.target_locales else None
+            )
             entries = {slug: PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs}
             files[relative] = render_locale_index(config, locale, translations_for(config, locale, store), entries)
     return [relative for relative, data in files.items() if write_if_changed(root / relative, data, durable=False)]
@@ -153,5 +181,10 @@ def site_catalogue_summary(site: Site, locale: str) -> dict:
     disclaimer than the approved one."""
     store = read_catalog_file(site.root, catalog_path(locale, SITE_CATALOG))
     counts = catalogue_counts(site_messages(site.config, template_strings(site.root)), store)
-    return {"total": counts.total, "translated": counts.translated,
-            "disclaimer_differs": catalogue_disclaimer_differs(site.config, locale, translations_for(site.config, locale, store))}
+    return {
+        "total": counts.total,
+        "translated": counts.translated,
+        "disclaimer_differs": catalogue_disclaimer_differs(
+            site.config, locale, translations_for(site.config, locale, store)
+        ),
+    }

@@ -1,5 +1,6 @@
 """The Jinja2 templates: shipped in the package, overridable by a site's own
 ``templates/`` folder, and the source of the UI strings in ``site.pot``."""
+
 from __future__ import annotations
 
 import sys
@@ -65,8 +66,10 @@ def render(root: Path, name: str, context: dict) -> str:
     except RenderError:
         raise
     except RecursionError:
-        raise RenderError("template error: templates include or extend each other without end",
-                          *_template_frame(root, sys.exc_info()[2])) from None
+        raise RenderError(
+            "template error: templates include or extend each other without end",
+            *_template_frame(root, sys.exc_info()[2]),
+        ) from None
     except Exception as exc:
         raise RenderError(f"template error: {exc}", *_template_frame(root, exc.__traceback__)) from None
 

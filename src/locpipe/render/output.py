@@ -1,22 +1,23 @@
 """Rendering the site: pure functions from parsed pages and translations to the
 bytes of each output file. ``building`` reads the inputs, runs these (in worker
 processes for many pages) and writes what they return."""
+
 from __future__ import annotations
 
 import posixpath
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ..po.store import Store
 from ..config import SiteConfig, babel_locale
 from ..model import Page, Segment
-from .pseudo import PSEUDO_LOCALE
-from .translate import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
+from ..po.store import Store
 from ..project.paths import PACKAGE_TEMPLATES, template_dirs
 from .jinja import render
+from .pseudo import PSEUDO_LOCALE
+from .translate import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
 
 
 @dataclass(slots=True)
@@ -38,7 +39,7 @@ def output_path(locale: str, slug: str) -> str:
     return f"build/{locale}/{slug}.html"
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(locale: str) -> str:
     """The language's own name (CLDR), as readers look for it in a switcher."""
     name = babel_locale(locale).get_display_name(babel_locale(locale))
@@ -90,7 +91,9 @@ def render_locale_index(config: SiteConfig, locale: str, ui: Translations, entri
         {
             "href": _relative(index, output_path(locale, slug)),
             "title": Text.of(entry.title, entry.title_fallback),
-            "description": None if entry.description is None else Text.of(entry.description, entry.description_fallback),
+            "description": None
+            if entry.description is None
+            else Text.of(entry.description, entry.description_fallback),
         }
         for slug, entry in entries.items()
     ]
@@ -105,7 +108,9 @@ def render_language_picker(config: SiteConfig) -> bytes:
         {
             "site_name": config.name,
             "source_locale": config.source_locale,
-            "languages": [{"locale": code, "name": language_name(code), "href": f"{code}/index.html"} for code in config.locales],
+            "languages": [
+                {"locale": code, "name": language_name(code), "href": f"{code}/index.html"} for code in config.locales
+            ],
             "alternates": _alternates(config, lambda code: f"build/{code}/index.html"),
         },
     )
@@ -114,7 +119,7 @@ def render_language_picker(config: SiteConfig) -> bytes:
 def render_sitemap(config: SiteConfig, slugs: list[str]) -> bytes:
     urls = []
     targets = [lambda code: f"build/{code}/index.html"] + [
-        (lambda slug: lambda code: output_path(code, slug))(slug) for slug in slugs
+        lambda code, slug=slug: output_path(code, slug) for slug in slugs
     ]
     for same_page_in in targets:
         alternates = _alternates(config, same_page_in)
@@ -181,7 +186,12 @@ def _common(config: SiteConfig, locale: str, path: str, ui: Translations, same_p
         "disclaimer_html": render_inline(notice),
         "alternates": _alternates(config, same_page_in),
         "switcher": [
-            {"locale": code, "name": language_name(code), "href": _relative(path, same_page_in(code)), "current": code == locale}
+            {
+                "locale": code,
+                "name": language_name(code),
+                "href": _relative(path, same_page_in(code)),
+                "current": code == locale,
+            }
             for code in config.locales
         ],
     }
@@ -189,7 +199,7 @@ def _common(config: SiteConfig, locale: str, path: str, ui: Translations, same_p
 
 def _alternates(config: SiteConfig, same_page_in) -> list[dict]:
     def url(code: str) -> str:
-        return f"{config.base_url}/{same_page_in(code)[len('build/'):]}"
+        return f"{config.base_url}/{same_page_in(code)[len('build/') :]}"
 
     alternates = [{"hreflang": code, "href": url(code)} for code in config.locales]
     alternates.append({"hreflang": "x-default", "href": url(config.source_locale)})

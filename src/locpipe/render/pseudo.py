@@ -1,6 +1,7 @@
 """The pseudo-locale ``en-XA``: every message accented, about 35 % longer and
 wrapped in ⟦ ⟧, so a page shows at a glance which text bypasses the catalogues
 and where longer translations will break the layout. Never published."""
+
 from __future__ import annotations
 
 import re

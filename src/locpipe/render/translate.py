@@ -5,6 +5,7 @@ translated inline Markdown is parsed (``translation_parser``, raw HTML off).
 A message without a translation keeps the English text, and the element that
 carries it gets ``lang`` of the source locale.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,13 @@ from functools import lru_cache
 from babel.dates import format_date
 from markupsafe import Markup
 
-from ..po.store import Store, is_translated, message_units
 from ..config import SiteConfig, babel_locale
-from ..source.messages import DISCLAIMER_CONTEXT
-from ..source.dialect import parse_translation, parser, translation_parser
 from ..model import Page, Segment
-from .pseudo import PSEUDO_LOCALE, pseudo_translate
+from ..po.store import Store, is_translated, message_units
+from ..source.dialect import parse_translation, parser, translation_parser
+from ..source.messages import DISCLAIMER_CONTEXT
 from ..source.segments import i18n_comment, segments
+from .pseudo import PSEUDO_LOCALE, pseudo_translate
 
 
 class Text(str):
@@ -30,7 +31,7 @@ class Text(str):
     fallback: bool = False
 
     @classmethod
-    def of(cls, value: str, fallback: bool) -> "Text":
+    def of(cls, value: str, fallback: bool) -> Text:
         text = cls(value)
         text.fallback = fallback
         return text
@@ -45,17 +46,17 @@ class Translations:
     transform: Callable[[str], str] | None = None  # the pseudo-locale's
 
     @classmethod
-    def from_store(cls, store: Store | None) -> "Translations":
+    def from_store(cls, store: Store | None) -> Translations:
         if store is None:
             return cls({})
         return cls({(u.getcontext() or None, u.source): u.target for u in message_units(store) if is_translated(u)})
 
     @classmethod
-    def identity(cls) -> "Translations":
+    def identity(cls) -> Translations:
         return cls({}, source_locale=True)
 
     @classmethod
-    def pseudo(cls) -> "Translations":
+    def pseudo(cls) -> Translations:
         return cls({}, transform=pseudo_translate)
 
     def get(self, msgid: str, context: str | None = None) -> str | None:
@@ -100,7 +101,9 @@ def render_body(page: Page, page_segments: list[Segment], translations: Translat
                 carriers[segment.carrier_index] = carrier
             elif translated != segment.msgid:
                 children[segment.token_index] = parse_translation(translated, page.env)
-    notes = {index for index, token in enumerate(tokens) if token.type == "html_block" and i18n_comment(token) is not None}
+    notes = {
+        index for index, token in enumerate(tokens) if token.type == "html_block" and i18n_comment(token) is not None
+    }
     if notes or carriers:  # the translator notes are not shown; the carriers replace their originals
         shown, shown_children = [], {}
         for index, token in enumerate(tokens):
@@ -132,8 +135,13 @@ def summary(page: Page, page_segments: list[Segment], translations: Translations
 def _plain_text(children: list) -> str:
     """What a reader sees of inline tokens: their text, code and image alt text."""
     return "".join(
-        child.content if child.type in ("text", "code_inline") else " " if child.type in ("softbreak", "hardbreak")
-        else _plain_text(child.children or []) if child.type == "image" else ""
+        child.content
+        if child.type in ("text", "code_inline")
+        else " "
+        if child.type in ("softbreak", "hardbreak")
+        else _plain_text(child.children or [])
+        if child.type == "image"
+        else ""
         for child in children
     )
 

@@ -2,10 +2,11 @@
 definition lists, typographer and linkify off, so the source's characters reach
 the page unchanged. Links to other pages (``../conditions/twitching.md``) are
 rewritten to the page in the same locale (``../conditions/twitching.html``)."""
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -146,13 +147,13 @@ def _dialect() -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=None)
+@cache
 def parser() -> MarkdownIt:
     """Parses editors' pages, raw HTML blocks included (never rendered as messages)."""
     return _dialect()
 
 
-@lru_cache(maxsize=None)
+@cache
 def translation_parser() -> MarkdownIt:
     """Parses translated inline text in the same dialect, but raw HTML stays text,
     so no msgstr can put markup or script into a page."""

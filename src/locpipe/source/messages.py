@@ -1,4 +1,5 @@
 """From pages and templates to the messages of their catalogue templates."""
+
 from __future__ import annotations
 
 import re

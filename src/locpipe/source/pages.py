@@ -1,4 +1,5 @@
 """Reading the English pages under ``content/``: front matter and Markdown body."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,10 +7,10 @@ import posixpath
 
 from ..config import SiteConfig
 from ..errors import ContentError, LocpipeError
-from .dialect import is_relative_link, parser
 from ..model import Page
 from ..project.paths import CONTENT_DIR, checked_page_paths
 from ..project.yaml_lines import load_with_lines
+from .dialect import is_relative_link, parser
 
 
 def decode_utf8(data: bytes, path: str) -> str:
@@ -24,8 +25,7 @@ def decode_utf8(data: bytes, path: str) -> str:
 def load_pages(config: SiteConfig) -> list[Page]:
     paths = checked_page_paths(config.root)
     return [
-        parse_page(path, (config.root / CONTENT_DIR / path).read_bytes(), config.translatable_fields)
-        for path in paths
+        parse_page(path, (config.root / CONTENT_DIR / path).read_bytes(), config.translatable_fields) for path in paths
     ]
 
 
@@ -63,7 +63,9 @@ def _check_fields(fields: dict, lines: dict[str, int], source: str, translatable
         raise ContentError(f"front matter '{name}' must be text or a list of texts", source, lines.get(name))
     date = fields.get("date")
     if date is not None and not isinstance(date, dt.date):
-        raise ContentError(f"front matter 'date' must be a date written YYYY-MM-DD, not {date!r}", source, lines.get("date"))
+        raise ContentError(
+            f"front matter 'date' must be a date written YYYY-MM-DD, not {date!r}", source, lines.get("date")
+        )
 
 
 def _check_links(path: str, tokens: list, source: str) -> None:
@@ -77,5 +79,3 @@ def _check_links(path: str, tokens: list, source: str) -> None:
             target = posixpath.normpath(posixpath.join(folder, href.partition("#")[0]))
             if target == ".." or target.startswith("../"):
                 raise ContentError(f"link '{href}' leads outside content/", source, token.map[0] + 1)
-
-

@@ -1,5 +1,6 @@
 """The one segmentation of a page into messages, used by ``extract`` and by
 ``build`` alike, so the msgids extracted are exactly the ones looked up."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The build stage: every page in every locale into ``build/``, rendering again
 only what changed since the last build (``.cache/build-manifest.json``)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -11,13 +12,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..project.cache import RENDERING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
-from ..source.messages import SITE_CATALOG
-from ..project.files import site_lock, write_if_changed
 from ..model import Counts
+from ..project.cache import RENDERING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
+from ..project.files import site_lock, write_if_changed
+from ..project.paths import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
 from ..project.progress import Progress
 from ..render.pseudo import PSEUDO_LOCALE
-from ..project.paths import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
+from ..source.messages import SITE_CATALOG
 
 BUILD_MANIFEST = ".cache/build-manifest.json"
 
@@ -30,7 +31,9 @@ class BuildResult:
     messages: int = 0  # of the pages, in each locale
     written: list[str] = field(default_factory=list)
     percent: dict[str, float] = field(default_factory=dict)
-    disclaimer_differs: list[str] = field(default_factory=list)  # site.po files whose disclaimer is not the approved one
+    disclaimer_differs: list[str] = field(
+        default_factory=list
+    )  # site.po files whose disclaimer is not the approved one
     seconds: float = 0.0
 
 
@@ -45,7 +48,9 @@ def _shared_inputs(root: Path) -> str:
     return fingerprint(*parts)
 
 
-def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, progress: Progress | None = None) -> BuildResult:
+def build(
+    site: Site, locales: list[str] | None = None, pseudo: bool = False, progress: Progress | None = None
+) -> BuildResult:
     """Render every locale into ``build/`` (with ``pseudo``, also ``build/en-XA/``).
 
     Only pages whose inputs changed (the page, its catalogue, the locale's
@@ -68,11 +73,16 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
         for slug in slugs:
             page = digest(f"{CONTENT_DIR}/{slug}.md")
             for locale in every:
-                keys[f"{locale}/{slug}"] = fingerprint(shared, locale, page, digest(catalog_path(locale, slug)), site_po[locale])
-        dirty = sorted({
-            name.split("/", 1)[1] for name, key in keys.items()
-            if pages.get(name, {}).get("key") != key or not os.path.isfile(f"{root}/build/{name}.html")
-        })
+                keys[f"{locale}/{slug}"] = fingerprint(
+                    shared, locale, page, digest(catalog_path(locale, slug)), site_po[locale]
+                )
+        dirty = sorted(
+            {
+                name.split("/", 1)[1]
+                for name, key in keys.items()
+                if pages.get(name, {}).get("key") != key or not os.path.isfile(f"{root}/build/{name}.html")
+            }
+        )
         rendered = _rendering().render_pages(root, dirty, every, progress) if dirty else []
         for name, entry, staged, output in rendered:
             pages[name] = {"key": keys[name], "entry": entry}
@@ -102,12 +112,18 @@ def build(site: Site, locales: list[str] | None = None, pseudo: bool = False, pr
             if not isinstance(summary.get(locale), dict) or summary[locale].get("key") != key:
                 summary[locale] = {"key": key, **_rendering().site_catalogue_summary(site, locale)}
             entries = [pages[f"{locale}/{slug}"]["entry"] for slug in slugs]
-            result.percent[locale] = Counts(total=summary[locale]["total"] + sum(entry["total"] for entry in entries),
-                                            translated=summary[locale]["translated"] + sum(entry["translated"] for entry in entries)).percent
+            result.percent[locale] = Counts(
+                total=summary[locale]["total"] + sum(entry["total"] for entry in entries),
+                translated=summary[locale]["translated"] + sum(entry["translated"] for entry in entries),
+            ).percent
             if summary[locale]["disclaimer_differs"]:
                 result.disclaimer_differs.append(catalog_path(locale, SITE_CATALOG))
         manifest["files"] = digest.settled
-        write_if_changed(root / BUILD_MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
+        write_if_changed(
+            root / BUILD_MANIFEST,
+            json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            durable=False,
+        )
     result.seconds = time.perf_counter() - started
     return result
 
@@ -140,7 +156,9 @@ ENTRY_FIELDS = {*INDEXED, "total", "translated"}
 SUMMARY_FIELDS = {"key", "total", "translated", "disclaimer_differs"}
 
 
-def _site_file_keys(shared: str, locales: list[str], slugs: list[str], site_po: dict[str, str], pages: dict) -> dict[str, str]:
+def _site_file_keys(
+    shared: str, locales: list[str], slugs: list[str], site_po: dict[str, str], pages: dict
+) -> dict[str, str]:
     """Each file besides the pages, by the inputs it follows from: the picker,
     sitemap and stylesheet from site.yaml, the templates and the list of pages;
     a locale's index also from its site.po and its pages' titles and
@@ -149,7 +167,9 @@ def _site_file_keys(shared: str, locales: list[str], slugs: list[str], site_po: 
     keys = {path: listing for path in ("build/index.html", "build/sitemap.xml", "build/style.css")}
     for locale in locales:
         shown = [[pages[f"{locale}/{slug}"]["entry"][name] for name in INDEXED] for slug in slugs]
-        keys[f"build/{locale}/index.html"] = fingerprint(listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False))
+        keys[f"build/{locale}/index.html"] = fingerprint(
+            listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False)
+        )
     return keys
 
 
@@ -170,8 +190,15 @@ def _load_manifest(root: Path) -> dict:
 def _readable(manifest: object) -> bool:
     """Whether ``manifest`` has the shape ``build`` writes (one from another
     version, or edited by hand, may not)."""
-    return (isinstance(manifest, dict)
-            and all(isinstance(manifest.get(part), dict) for part in ("pages", "files", "site_files", "summary"))
-            and all(isinstance(page, dict) and isinstance(page.get("key"), str) and isinstance(page.get("entry"), dict)
-                    and page["entry"].keys() == ENTRY_FIELDS for page in manifest["pages"].values())
-            and all(isinstance(locale, dict) and locale.keys() == SUMMARY_FIELDS for locale in manifest["summary"].values()))
+    return (
+        isinstance(manifest, dict)
+        and all(isinstance(manifest.get(part), dict) for part in ("pages", "files", "site_files", "summary"))
+        and all(
+            isinstance(page, dict)
+            and isinstance(page.get("key"), str)
+            and isinstance(page.get("entry"), dict)
+            and page["entry"].keys() == ENTRY_FIELDS
+            for page in manifest["pages"].values()
+        )
+        and all(isinstance(locale, dict) and locale.keys() == SUMMARY_FIELDS for locale in manifest["summary"].values())
+    )

@@ -1,5 +1,6 @@
 """The check stage: every way a published page can be wrong, as findings with
 file and line."""
+
 from __future__ import annotations
 
 import json
@@ -10,24 +11,23 @@ from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from ..checks import catalogue as site_checks
-from ..checks.page import built_page
-from ..po import store as catalog
-from ..render.output import output_path
-from .build import rare_collections
-from ..po.store import Store, read_catalog_file
-from ..checks.message import LocaleRules, check_message
-from ..config import SiteConfig
-from ..source.pages import parse_page
-from ..project.cache import CHECKING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
-from ..errors import CatalogError, LocpipeError
-from ..source.messages import SITE_CATALOG, page_messages, site_messages
-from ..project.files import write_if_changed
-from ..model import Counts, Finding, Message, Problem
-from ..project.paths import CONTENT_DIR, Site, catalog_path, existing_catalogue_slugs, read_or_empty, template_path
 from ..checks.catalogue import approved_text, normalize, wording_difference
+from ..checks.message import LocaleRules, check_message
+from ..checks.page import built_page
+from ..config import SiteConfig
+from ..errors import CatalogError, LocpipeError
+from ..model import Counts, Finding, Message, Problem
+from ..po import store as catalog
 from ..po.counts import catalogue_counts
+from ..po.store import Store, read_catalog_file
+from ..project.cache import CHECKING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
+from ..project.files import write_if_changed
+from ..project.paths import CONTENT_DIR, Site, catalog_path, existing_catalogue_slugs, read_or_empty, template_path
 from ..render.jinja import template_strings
-
+from ..render.output import output_path
+from ..source.messages import SITE_CATALOG, page_messages, site_messages
+from ..source.pages import parse_page
+from .build import rare_collections
 
 CHECK_PARALLEL_FROM = 40  # pages; fewer are checked faster in one process than a pool starts
 
@@ -91,20 +91,33 @@ class _CatalogueFindings:
         def rows(findings: list) -> list[list]:
             return [list(astuple(finding)) for finding in findings]
 
-        return {"template": rows(self.template), "locales": {locale: rows(found) for locale, found in self.locales.items()},
-                "counts": {locale: list(astuple(counts)) for locale, counts in self.counts.items()},
-                "unfinished": {locale: [relative, rows(problems)] for locale, (relative, problems) in self.unfinished.items()},
-                "built": {locale: rows(found) for locale, found in self.built.items()}, "stylesheets": self.stylesheets}
+        return {
+            "template": rows(self.template),
+            "locales": {locale: rows(found) for locale, found in self.locales.items()},
+            "counts": {locale: list(astuple(counts)) for locale, counts in self.counts.items()},
+            "unfinished": {
+                locale: [relative, rows(problems)] for locale, (relative, problems) in self.unfinished.items()
+            },
+            "built": {locale: rows(found) for locale, found in self.built.items()},
+            "stylesheets": self.stylesheets,
+        }
 
     @classmethod
-    def from_json(cls, data: dict) -> "_CatalogueFindings":
+    def from_json(cls, data: dict) -> _CatalogueFindings:
         def findings(rows: list[list]) -> list[Finding]:
             return [Finding(*row) for row in rows]
 
-        return cls(template=findings(data["template"]), locales={locale: findings(rows) for locale, rows in data["locales"].items()},
-                   counts={locale: Counts(*row) for locale, row in data["counts"].items()},
-                   unfinished={locale: (relative, [Problem(*row) for row in rows]) for locale, (relative, rows) in data["unfinished"].items()},
-                   built={locale: findings(rows) for locale, rows in data["built"].items()}, stylesheets=data["stylesheets"])
+        return cls(
+            template=findings(data["template"]),
+            locales={locale: findings(rows) for locale, rows in data["locales"].items()},
+            counts={locale: Counts(*row) for locale, row in data["counts"].items()},
+            unfinished={
+                locale: (relative, [Problem(*row) for row in rows])
+                for locale, (relative, rows) in data["unfinished"].items()
+            },
+            built={locale: findings(rows) for locale, rows in data["built"].items()},
+            stylesheets=data["stylesheets"],
+        )
 
 
 CHECK_CACHE = ".cache/check-cache.json"
@@ -118,29 +131,40 @@ class _CheckCache:
     again. Deleting ``.cache/`` (or an unreadable cache, or entry) means
     checking everything (or that page) again."""
 
-    def __init__(self, job: "_CheckJob"):
+    def __init__(self, job: _CheckJob):
         root = job.config.root
         self._path = root / CHECK_CACHE
         self._job = job
-        self._key = fingerprint(read_or_empty(root / "site.yaml"), *job.targets, json.dumps(job.built, sort_keys=True),
-                                code_and_libraries(CHECKING_LIBRARIES))
+        self._key = fingerprint(
+            read_or_empty(root / "site.yaml"),
+            *job.targets,
+            json.dumps(job.built, sort_keys=True),
+            code_and_libraries(CHECKING_LIBRARIES),
+        )
         try:
             recorded = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             recorded = None
-        if (not isinstance(recorded, dict) or recorded.get("key") != self._key
-                or not all(isinstance(recorded.get(part), dict) for part in ("pages", "files"))):
+        if (
+            not isinstance(recorded, dict)
+            or recorded.get("key") != self._key
+            or not all(isinstance(recorded.get(part), dict) for part in ("pages", "files"))
+        ):
             recorded = {"pages": {}, "files": {}}
         self._pages: dict[str, dict] = recorded["pages"]
         self._digest = FileDigests(root, recorded["files"])
         self._inputs: dict[str, list[str]] = {}
 
     def _digests_of(self, slug: str) -> list[str]:
-        paths = [f"{CONTENT_DIR}/{slug}.md", template_path(slug), *(catalog_path(locale, slug) for locale in self._job.targets),
-                 *(output_path(locale, slug) for locale in self._job.built)]
+        paths = [
+            f"{CONTENT_DIR}/{slug}.md",
+            template_path(slug),
+            *(catalog_path(locale, slug) for locale in self._job.targets),
+            *(output_path(locale, slug) for locale in self._job.built),
+        ]
         return [self._digest(path) for path in paths]
 
-    def reuse(self, paths: list[str]) -> tuple[dict[str, "_CatalogueFindings"], list[str]]:
+    def reuse(self, paths: list[str]) -> tuple[dict[str, _CatalogueFindings], list[str]]:
         """The findings of the pages whose files did not change, and the paths of the others."""
         reused, stale = {}, []
         for path in paths:
@@ -148,7 +172,9 @@ class _CheckCache:
             digests = self._inputs[slug] = self._digests_of(slug)
             entry = self._pages.get(slug)
             try:
-                if entry["inputs"] == digests and all(self._digest(sheet) == digest for sheet, digest in entry["stylesheets"].items()):
+                if entry["inputs"] == digests and all(
+                    self._digest(sheet) == digest for sheet, digest in entry["stylesheets"].items()
+                ):
                     reused[slug] = _CatalogueFindings.from_json(entry["found"])
                     continue
             except (KeyError, TypeError, ValueError, AttributeError):  # no entry, or one this version cannot read
@@ -156,12 +182,20 @@ class _CheckCache:
             stale.append(path)
         return reused, stale
 
-    def save(self, found: dict[str, "_CatalogueFindings"]) -> None:
-        pages = {slug: {"inputs": self._inputs[slug], "stylesheets": {sheet: self._digest(sheet) for sheet in catalogue.stylesheets},
-                        "found": catalogue.as_json()}
-                 for slug, catalogue in found.items() if slug in self._inputs}
+    def save(self, found: dict[str, _CatalogueFindings]) -> None:
+        pages = {
+            slug: {
+                "inputs": self._inputs[slug],
+                "stylesheets": {sheet: self._digest(sheet) for sheet in catalogue.stylesheets},
+                "found": catalogue.as_json(),
+            }
+            for slug, catalogue in found.items()
+            if slug in self._inputs
+        }
         data = {"key": self._key, "pages": pages, "files": self._digest.settled}
-        write_if_changed(self._path, json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False)
+        write_if_changed(
+            self._path, json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"), durable=False
+        )
 
 
 def check(site: Site, locales: list[str] | None = None, built: bool | None = None) -> CheckResult:
@@ -179,15 +213,24 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
         built_locales = [locale for locale in chosen if (site.root / "build" / locale).is_dir()]
     else:
         built_locales = chosen if built else []
-    job = _CheckJob(config, [locale for locale in chosen if locale != config.source_locale],
-                    _built_expectations(site, built_locales), _Stylesheets(site.root))
+    job = _CheckJob(
+        config,
+        [locale for locale in chosen if locale != config.source_locale],
+        _built_expectations(site, built_locales),
+        _Stylesheets(site.root),
+    )
     cache = _CheckCache(job)
     with rare_collections():
         reused, stale = cache.reuse(site.page_paths)
         checked = _check_pages(job, stale)
-        found = {slug: reused[slug] if slug in reused else checked[slug] for slug in (path[: -len(".md")] for path in site.page_paths)}
+        found = {
+            slug: reused[slug] if slug in reused else checked[slug]
+            for slug in (path[: -len(".md")] for path in site.page_paths)
+        }
         cache.save(found)
-        found[SITE_CATALOG] = _check_catalogue(job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {})
+        found[SITE_CATALOG] = _check_catalogue(
+            job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {}
+        )
     result = CheckResult()
     add = result.findings.append
     for catalogue in found.values():
@@ -196,8 +239,16 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
         if locale == config.source_locale:
             expected = config.disclaimer_approved.get(locale, config.disclaimer_source)
             if normalize(expected) != normalize(config.disclaimer_source):
-                add(Finding("site.yaml", config.line_of(f"disclaimer.approved.{locale}"), locale, "disclaimer", "error",
-                            f"disclaimer.source differs from disclaimer.approved.{locale}: {wording_difference(expected, config.disclaimer_source)}"))
+                add(
+                    Finding(
+                        "site.yaml",
+                        config.line_of(f"disclaimer.approved.{locale}"),
+                        locale,
+                        "disclaimer",
+                        "error",
+                        f"disclaimer.source differs from disclaimer.approved.{locale}: {wording_difference(expected, config.disclaimer_source)}",
+                    )
+                )
         else:
             _report_locale(site, locale, found, result)
         if locale in job.built:
@@ -226,9 +277,18 @@ def _foreign_pages(root: Path, locale: str, found: dict[str, _CatalogueFindings]
     removed or renamed, a file put there): deployed with the rest, unchecked."""
     pages = {output_path(locale, slug) for slug in found if slug != SITE_CATALOG} | {f"build/{locale}/index.html"}
     built = sorted(path.relative_to(root).as_posix() for path in (root / "build" / locale).rglob("*.html"))
-    return [Finding(relative, None, locale, "disclaimer", "error",
-                    "this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build")
-            for relative in built if relative not in pages]
+    return [
+        Finding(
+            relative,
+            None,
+            locale,
+            "disclaimer",
+            "error",
+            "this is not a page of the site (left by an older build, or put there by hand): rebuild from clean with make clean build",
+        )
+        for relative in built
+        if relative not in pages
+    ]
 
 
 def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindings]:
@@ -239,7 +299,7 @@ def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindin
     if workers == 1:
         outcomes = [check_chunk(job, paths)]
     else:
-        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+        chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             outcomes = list(pool.map(check_chunk, [job] * len(chunks), chunks))
     found: dict[str, _CatalogueFindings] = {}
@@ -266,7 +326,9 @@ def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueF
         except (LocpipeError, OSError) as exc:
             return found, (path, exc)
         job.stylesheets.used.clear()
-        found[page.slug] = _check_catalogue(job, page.slug, page_messages(page, job.config.translatable_fields), memo, page.env)
+        found[page.slug] = _check_catalogue(
+            job, page.slug, page_messages(page, job.config.translatable_fields), memo, page.env
+        )
         found[page.slug].stylesheets = sorted(job.stylesheets.used)
     return found, None
 
@@ -280,7 +342,16 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
     store = _read_for_check(root, relative, None, found.template.append)
     if store is not None:
         for problem in site_checks.sync(messages, store):
-            found.template.append(Finding(relative, problem.line, None, problem.check, problem.severity, problem.message + " (or make extract)"))
+            found.template.append(
+                Finding(
+                    relative,
+                    problem.line,
+                    None,
+                    problem.check,
+                    problem.severity,
+                    problem.message + " (or make extract)",
+                )
+            )
         catalog.release(store)
     for locale in job.targets:
         _check_translations(job.config, locale, slug, messages, found, memo, env)
@@ -302,8 +373,15 @@ def _missing(relative: str, locale: str | None, add) -> None:
     add(Finding(relative, None, locale, "sync", "error", "the catalogue does not exist: run make update"))
 
 
-def _check_translations(config: SiteConfig, locale: str, slug: str, messages: list[Message], found: _CatalogueFindings,
-                        memo: dict, env: dict) -> None:
+def _check_translations(
+    config: SiteConfig,
+    locale: str,
+    slug: str,
+    messages: list[Message],
+    found: _CatalogueFindings,
+    memo: dict,
+    env: dict,
+) -> None:
     """One catalogue of one locale: in sync, each translation's checks (``memo``
     holds the problems of translations already checked; a text with a bracket
     is checked again on a page whose link references differ), what is unfinished."""
@@ -318,7 +396,9 @@ def _check_translations(config: SiteConfig, locale: str, slug: str, messages: li
         add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
     rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}), env=env)
     references = env.get("references")
-    targets = tuple(sorted((label, reference["href"]) for label, reference in references.items())) if references else None
+    targets = (
+        tuple(sorted((label, reference["href"]) for label, reference in references.items())) if references else None
+    )
     for unit in catalog.message_units(store):
         if catalog.is_translated(unit):
             python_format = unit.hastypecomment("python-format")
@@ -326,7 +406,9 @@ def _check_translations(config: SiteConfig, locale: str, slug: str, messages: li
             key = (locale, python_format, linked, unit.source, unit.target)
             problems = memo.get(key)
             if problems is None:
-                problems = memo[key] = list(check_message(unit.source, unit.target, replace(rules, python_format=python_format)))
+                problems = memo[key] = list(
+                    check_message(unit.source, unit.target, replace(rules, python_format=python_format))
+                )
             for name, severity, message in problems:
                 add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
     if counts.translated < counts.total:
@@ -346,13 +428,29 @@ def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings]
     config = site.config
     add = result.findings.append
     if config.disclaimer_approved.get(locale) is None:
-        add(Finding("site.yaml", config.line_of("disclaimer.approved") or config.line_of("disclaimer"), locale, "disclaimer", "error",
-                    f"no approved disclaimer wording for '{locale}': add disclaimer.approved.{locale} (a reviewed change)"))
+        add(
+            Finding(
+                "site.yaml",
+                config.line_of("disclaimer.approved") or config.line_of("disclaimer"),
+                locale,
+                "disclaimer",
+                "error",
+                f"no approved disclaimer wording for '{locale}': add disclaimer.approved.{locale} (a reviewed change)",
+            )
+        )
     for catalogue in found.values():
         result.findings += catalogue.locales[locale]
     for slug in sorted(set(existing_catalogue_slugs(site.root, locale)) - set(found)):
-        add(Finding(catalog_path(locale, slug), None, locale, "sync", "error",
-                    "no page has this catalogue any more: run make update (it keeps the translations as obsolete)"))
+        add(
+            Finding(
+                catalog_path(locale, slug),
+                None,
+                locale,
+                "sync",
+                "error",
+                "no page has this catalogue any more: run make update (it keeps the translations as obsolete)",
+            )
+        )
     per_page = {slug: catalogue.counts[locale] for slug, catalogue in found.items()}
     total = Counts()
     for counts in per_page.values():
@@ -367,12 +465,28 @@ def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings]
             result.findings += [Finding(relative, p.line, locale, p.check, p.severity, p.message) for p in problems]
         else:
             counts = catalogue.counts[locale]
-            add(Finding(relative, next((p.line for p in problems if p.line is not None), None), locale, "completeness", "warning",
-                        f"{counts.untranslated} untranslated and {counts.fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags"))
+            add(
+                Finding(
+                    relative,
+                    next((p.line for p in problems if p.line is not None), None),
+                    locale,
+                    "completeness",
+                    "warning",
+                    f"{counts.untranslated} untranslated and {counts.fuzzy} fuzzy message(s) are shown in English; translate them and clear the fuzzy flags",
+                )
+            )
     if below:
-        add(Finding("site.yaml", config.line_of("publish.min_translated"), locale, "completeness", "error",
-                    f"'{locale}' is {total.percent:g}% translated, under publish.min_translated ({config.min_translated:g}%): "
-                    f"{total.untranslated} untranslated, {total.fuzzy} fuzzy"))
+        add(
+            Finding(
+                "site.yaml",
+                config.line_of("publish.min_translated"),
+                locale,
+                "completeness",
+                "error",
+                f"'{locale}' is {total.percent:g}% translated, under publish.min_translated ({config.min_translated:g}%): "
+                f"{total.untranslated} untranslated, {total.fuzzy} fuzzy",
+            )
+        )
 
 
 def _check_built_page(job: _CheckJob, relative: str, locale: str) -> list[Finding]:
@@ -381,5 +495,7 @@ def _check_built_page(job: _CheckJob, relative: str, locale: str) -> list[Findin
     if not path.is_file():
         return [Finding(relative, None, locale, "disclaimer", "error", "the page was not built: run make build")]
     expected, source = job.built[locale]
-    return [Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
-            for problem in built_page(path.read_bytes(), expected, source, relative, job.stylesheets)]
+    return [
+        Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message)
+        for problem in built_page(path.read_bytes(), expected, source, relative, job.stylesheets)
+    ]

@@ -1,12 +1,13 @@
 """The extract stage: one template (``.pot``) per page and ``site.pot``, each
 written whole or not at all, and one that already holds the same entries left
 as it is."""
+
 from __future__ import annotations
 
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import CatalogError
@@ -21,7 +22,9 @@ from ..source.messages import SITE_CATALOG, page_messages, site_messages
 
 def catalogue_messages(site: Site) -> dict[str, tuple[str, list[Message]]]:
     """Every catalogue's messages by slug, with the file they come from."""
-    result = {page.slug: (page.source_path, page_messages(page, site.config.translatable_fields)) for page in site.pages}
+    result = {
+        page.slug: (page.source_path, page_messages(page, site.config.translatable_fields)) for page in site.pages
+    }
     result[SITE_CATALOG] = ("site.yaml", site_messages(site.config, template_strings(site.root)))
     return result
 
@@ -38,7 +41,7 @@ class ExtractResult:
 def creation_date() -> str:
     """Now, or ``SOURCE_DATE_EPOCH`` for reproducible builds, in gettext's format."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
@@ -57,7 +60,9 @@ def _read_messages(site: Site, progress: Progress | None) -> dict[str, tuple[str
     return wanted
 
 
-def _write_templates(site: Site, wanted: dict[str, tuple[str, list[Message]]], progress: Progress | None) -> ExtractResult:
+def _write_templates(
+    site: Site, wanted: dict[str, tuple[str, list[Message]]], progress: Progress | None
+) -> ExtractResult:
     started = time.perf_counter()
     result = ExtractResult()
     changed: dict[str, bytes] = {}

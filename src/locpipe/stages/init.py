@@ -1,4 +1,5 @@
 """``locpipe init LOCALE``: a new locale in one command."""
+
 from __future__ import annotations
 
 import io
@@ -8,15 +9,15 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from ..po.store import existing_catalogues
 from ..config import CONFIG_NAME, babel_locale, parse_config
 from ..errors import ConfigError
+from ..po.counts import locale_stats
+from ..po.store import existing_catalogues
 from ..project.files import site_lock, write_atomic
 from ..project.paths import Site, load_site
-from ..po.counts import locale_stats
+from ..project.yaml_lines import load_with_lines
 from .extract import catalogue_messages
 from .update import UpdateResult, update
-from ..project.yaml_lines import load_with_lines
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ A translator saves a ``.po`` and sees the German page change; a syntax error in
 the file being edited shows on the page and in the terminal, and the server
 keeps running until the file is fixed.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,10 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from .build import build
 from ..errors import LocpipeError
-from ..report import format_error
 from ..project.paths import load_site, template_dirs
+from ..report import format_error
+from .build import build
 
 STATE_PATH = "/__locpipe__/state"
 RELOAD_SCRIPT = b"""<script>
@@ -115,7 +116,10 @@ def serve(root: Path, port: int = 8000, stop: threading.Event | None = None) -> 
     handler = partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(root / "build"))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving build/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C stops); watching content/, locales/, site.yaml and the templates", flush=True)
+    print(
+        f"serving build/ on http://127.0.0.1:{server.server_port}/ (Ctrl-C stops); watching content/, locales/, site.yaml and the templates",
+        flush=True,
+    )
     stop = stop or threading.Event()
     try:
         for _changes in watch(*watched_paths(root), stop_event=stop, debounce=200, step=50):

@@ -1,5 +1,6 @@
 """The stats stage: translation progress per locale and catalogue, as a table,
 JSON, or ``build/status.html`` for a coordinator."""
+
 from __future__ import annotations
 
 from ..model import Counts
@@ -26,9 +27,12 @@ def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, di
     locales = []
     for locale, per in pages.items():
         rows = [
-            {"path": catalog_path(locale, slug), "counts": c,
-             "translated_width": 100 * c.translated / c.total if c.total else 100,
-             "fuzzy_width": 100 * c.fuzzy / c.total if c.total else 0}
+            {
+                "path": catalog_path(locale, slug),
+                "counts": c,
+                "translated_width": 100 * c.translated / c.total if c.total else 100,
+                "fuzzy_width": 100 * c.fuzzy / c.total if c.total else 0,
+            }
             for slug, c in per.items()
         ]
         locales.append({"code": locale, "name": language_name(locale), "total": totals[locale], "rows": rows})

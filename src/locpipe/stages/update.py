@@ -1,6 +1,7 @@
 """The update stage: each locale's catalogues (``.po``) merged with fresh
 templates, keeping every translation; a catalogue that already holds the same
 entries is left as it is."""
+
 from __future__ import annotations
 
 import re
@@ -34,13 +35,17 @@ class UpdateResult:
 def locale_header(site: Site, locale: str, old: Store | None, source: str, pot_date: str) -> tuple[dict, str | None]:
     """Keep what translators' tools set (Last-Translator, Language-Team,
     PO-Revision-Date, X-Generator, …); set what the site decides."""
-    fields = catalog.header_fields(old) if old is not None else {
-        "Project-Id-Version": site.config.name,
-        "Report-Msgid-Bugs-To": "",
-        "PO-Revision-Date": pot_date,
-        "Last-Translator": "Automatically generated",
-        "Language-Team": "none",
-    }
+    fields = (
+        catalog.header_fields(old)
+        if old is not None
+        else {
+            "Project-Id-Version": site.config.name,
+            "Report-Msgid-Bugs-To": "",
+            "PO-Revision-Date": pot_date,
+            "Last-Translator": "Automatically generated",
+            "Language-Team": "none",
+        }
+    )
     name = babel_locale(locale).get_display_name("en")
     fields.update(
         {
@@ -79,7 +84,9 @@ def _plural_rule(value: str) -> tuple[int, str] | None:
     return int(match.group(1)), expression
 
 
-def update(site: Site, locales: list[str] | None = None, use_memory: bool = True, progress: Progress | None = None) -> UpdateResult:
+def update(
+    site: Site, locales: list[str] | None = None, use_memory: bool = True, progress: Progress | None = None
+) -> UpdateResult:
     started = time.perf_counter()
     chosen = locales or site.config.target_locales
     with site_lock(site.root):
@@ -91,7 +98,9 @@ def update(site: Site, locales: list[str] | None = None, use_memory: bool = True
     return result
 
 
-def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, use_memory: bool, progress: Progress | None) -> None:
+def _update_locale(
+    site: Site, locale: str, wanted: dict, result: UpdateResult, use_memory: bool, progress: Progress | None
+) -> None:
     old = existing_catalogues(site.root, locale, progress)
     memory = TranslationMemory() if use_memory else None
     if memory is not None:
@@ -127,7 +136,11 @@ def _update_locale(site: Site, locale: str, wanted: dict, result: UpdateResult, 
 def _renamed_pages(old: dict[str, Store], wanted: dict) -> dict[str, str]:
     """New slug -> old slug, for a page whose catalogue is gone but whose
     messages mostly live in a catalogue whose page is gone: a renamed page."""
-    orphans = {slug: {catalog.unit_key(u)[1] for u in catalog.message_units(store)} for slug, store in old.items() if slug not in wanted}
+    orphans = {
+        slug: {catalog.unit_key(u)[1] for u in catalog.message_units(store)}
+        for slug, store in old.items()
+        if slug not in wanted
+    }
     successors: dict[str, str] = {}
     for slug, (_source, messages) in wanted.items():
         if slug in old or not orphans or not messages:
