@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 import lxml.html
+import polib
 from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from translate.storage import pypo
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import generate  # noqa: E402
@@ -103,8 +103,7 @@ def libraries_alone(root: Path, renders: int, catalogues: list[Path], built: lis
     """The least any build or check of these pages can do with its libraries,
     in one process, with no template, check or file written: parse each page
     once and render its blocks ``renders`` times, read each catalogue with
-    translate-toolkit as locpipe does (Babel's read_po is about a tenth
-    faster, polib slower), parse and render each distinct translation once,
+    polib as locpipe does, parse and render each distinct translation once,
     parse each built page with lxml.
     A target under this is out of reach with these libraries."""
     md = _bare_markdown_it()
@@ -117,9 +116,7 @@ def libraries_alone(root: Path, renders: int, catalogues: list[Path], built: lis
             md.renderer.render(tokens, md.options, env)
     translations = set()
     for path in catalogues:
-        translations.update(
-            unit.target for unit in pypo.pofile(path.read_bytes()).units if unit.target and not unit.isheader()
-        )
+        translations.update(entry.msgstr for entry in polib.pofile(path.read_text(encoding="utf-8")) if entry.msgstr)
     for text in translations:
         md.renderInline(text)
     for path in built:

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 from locpipe import pipeline
-from locpipe.po import store as catalog
 from locpipe.po.gnu import gnu_layout
+from locpipe.po.store import catalogue_text, read_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 def shipped_translations() -> dict[str, str]:
     found = {}
     for path in (REPO / "locales/de/LC_MESSAGES").rglob("*.po"):
-        for unit in catalog.message_units(catalog.read_catalog(path.read_bytes(), str(path))):
-            if catalog.is_translated(unit):
-                found[unit.source] = unit.target
+        for unit in read_catalogue(path.read_bytes(), str(path)).messages():
+            if unit.translated:
+                found[unit.msgid] = unit.msgstr
     return found
 
 
@@ -70,7 +70,7 @@ def translate(msgid: str, known: dict[str, str]) -> str:
 
 def fill_german(root: Path, known: dict[str, str]) -> None:
     for path in (root / "locales/de/LC_MESSAGES").rglob("*.po"):
-        store = catalog.read_catalog(path.read_bytes(), str(path))
-        for unit in catalog.message_units(store):
-            unit.target = translate(unit.source, known)
-        path.write_bytes(gnu_layout(catalog.serialize(store), str(path)))
+        store = read_catalogue(path.read_bytes(), str(path))
+        for unit in store.messages():
+            unit.msgstr = translate(unit.msgid, known)
+        path.write_bytes(gnu_layout(catalogue_text(store), str(path)))

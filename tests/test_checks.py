@@ -17,8 +17,8 @@ from locpipe.checks.catalogue import approved_text, disclaimer_entry, sync, unfi
 from locpipe.checks.message import LocaleRules, check_message
 from locpipe.checks.page import built_page
 from locpipe.errors import CatalogError
-from locpipe.model import Finding, Message
-from locpipe.po import store as catalog
+from locpipe.model import Catalogue, Entry, Finding, Message
+from locpipe.po.store import catalogue_text, read_catalogue
 from locpipe.project.paths import PACKAGE_TEMPLATES
 from locpipe.source.dialect import parser
 from sites import SITE_YAML, make_site, page
@@ -345,7 +345,7 @@ def _expected(name: str) -> list[tuple[str, str]]:
 def test_syntax(fixture: str, expected: str) -> None:
     data = (CHECKS / fixture).read_bytes()
     try:
-        catalog.read_catalog(data, fixture)
+        read_catalogue(data, fixture)
         outcome = fixture
     except CatalogError as exc:
         outcome = str(exc)
@@ -353,7 +353,7 @@ def test_syntax(fixture: str, expected: str) -> None:
 
 
 # What locpipe refuses and GNU gettext reads: a charset other than UTF-8, and a
-# keyword whose string starts on the next line (translate-toolkit cannot read it).
+# keyword whose string starts on the next line (polib cannot read it).
 LOCPIPE_ONLY = {"syntax-fail-latin1.po", "syntax-fail-keyword-alone.po"}
 
 
@@ -367,8 +367,8 @@ def test_syntax_fixtures_are_what_msgfmt_accepts_and_refuses(fixture: str) -> No
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
 
-def store(entries: str) -> catalog.Store:
-    return catalog.read_catalog((HEADER + entries).encode(), "test.po")
+def store(entries: str) -> Catalogue:
+    return read_catalogue((HEADER + entries).encode(), "test.po")
 
 
 MESSAGES = [Message("Stress"), Message("Caffeine")]
@@ -577,13 +577,13 @@ def translated_site(
     pipeline.update(pipeline.load_site(root), use_memory=False)
     approved = pipeline.load_site(root).config.disclaimer_approved["de"]
     for path in (root / "locales/de/LC_MESSAGES").rglob("*.po"):
-        store = catalog.read_catalog(path.read_bytes(), str(path))
-        for unit in catalog.message_units(store):
-            unit.target = (
-                approved if unit.getcontext() == "disclaimer" else translations.get(unit.source, f"de: {unit.source}")
+        store = read_catalogue(path.read_bytes(), str(path))
+        for unit in store.messages():
+            unit.msgstr = (
+                approved if unit.msgctxt == "disclaimer" else translations.get(unit.msgid, f"de: {unit.msgid}")
             )
-            unit.markfuzzy(False)
-        path.write_bytes(catalog.serialize(store))
+            unit.fuzzy = False
+        path.write_bytes(catalogue_text(store))
     return root
 
 
@@ -669,8 +669,8 @@ FIXTURE_SITE_YAML = (
 FIXTURE_BODIES = {"markup": REFERENCES}  # the link reference definitions of the markup fixtures' pages
 
 
-def _units(name: str) -> list[catalog.Unit]:
-    return list(catalog.message_units(catalog.read_catalog((CHECKS / name).read_bytes(), name)))
+def _units(name: str) -> list[Entry]:
+    return list(read_catalogue((CHECKS / name).read_bytes(), name).messages())
 
 
 def _fixture_page(msgids: list[str], body: str) -> str:
@@ -696,7 +696,7 @@ def fixture_findings(tmp_path_factory) -> dict[str, list[Finding]]:
         for outcome in ("pass", "fail"):
             content = f"{check}-pass.po" if check == "sync" else f"{check}-{outcome}.po"
             pages[f"{check}-{outcome}.md"] = _fixture_page(
-                [unit.source for unit in _units(content)], FIXTURE_BODIES.get(check, "")
+                [unit.msgid for unit in _units(content)], FIXTURE_BODIES.get(check, "")
             )
     root = translated_site(tmp_path_factory.mktemp("fixtures") / "s", pages, {}, FIXTURE_SITE_YAML)
     for name in pages:
@@ -718,9 +718,7 @@ def test_fixture_catalogues_fail_and_pass_the_check(check: str, fixture_findings
         encoding="utf-8"
     ).splitlines()
     for unit in _units(f"{check}-fail.po"):
-        assert any(unit.line_number <= (finding.line or 0) <= catalog.msgstr_line(unit) for finding in failed), (
-            unit.source
-        )
+        assert any(unit.msgid_line <= (finding.line or 0) <= unit.msgstr_line for finding in failed), unit.msgid
 
 
 MSGFMT_REFUSES = {"placeholders-fail.po", "whitespace-fail.po"}

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from conftest import REPO, gettext_tool
 from locpipe.errors import CatalogError, LocpipeError
-from locpipe.po.store import _WELL_FORMED, _refuse_bad_lines, read_catalog
+from locpipe.po.store import read_catalogue as read_catalog
+from locpipe.po.validate import WELL_FORMED as _WELL_FORMED
+from locpipe.po.validate import refuse_bad_lines as _refuse_bad_lines
 from locpipe.render.translate import Translations, page_segments, render_body
 from locpipe.source.messages import page_messages
 from locpipe.source.pages import parse_page

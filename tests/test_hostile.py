@@ -22,7 +22,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from conftest import msgfmt_check
 from locpipe.errors import CatalogError, ConfigError, ContentError, LocpipeError, RenderError
+from locpipe.po.store import read_catalogue
 from sites import SITE_YAML, make_site, page
 
 PAGES = {
@@ -517,6 +519,18 @@ def _latin1_charset(po: Path) -> int:
     return line_of(po, '"Content-Type:')
 
 
+def _charset_split_across_strings(po: Path) -> int:
+    """gettext joins the strings and reads Latin-1; one string at a time, each looks harmless."""
+    edit(po, '"Content-Type: text/plain; charset=UTF-8\\n"', '"Content-Type: text/plain; "\n"charset=ISO-8859-1\\n"')
+    return line_of(po, 'msgid ""')
+
+
+def _escape_polib_misreads(po: Path) -> int:
+    """gettext reads \\x41 as "A"; polib would keep the backslash and letters."""
+    edit(po, 'msgstr "Häufige Ursachen"', 'msgstr "Häufige \\x41Ursachen"')
+    return line_of(po, 'msgstr "Häufige \\x41Ursachen"')
+
+
 CATALOG_CASES = {
     "unterminated string": (_unterminated, "end of line within a string"),
     "msgstr before msgid": (_msgstr_first, "msgstr without a msgid before it"),
@@ -528,6 +542,8 @@ CATALOG_CASES = {
     "not UTF-8": (_not_utf8, "not UTF-8 text"),
     "header missing": (_no_header, 'no header entry (msgid "")'),
     "charset ISO-8859-1": (_latin1_charset, "declares charset ISO-8859-1: locpipe reads UTF-8 only"),
+    "charset split across strings": (_charset_split_across_strings, "declares charset ISO-8859-1: locpipe reads UTF-8"),
+    "escape polib misreads": (_escape_polib_misreads, "escape sequence '\\x41' in a string: locpipe's PO reader"),
 }
 
 
@@ -623,17 +639,16 @@ def test_a_folder_named_like_a_catalogue_is_named_relative_to_the_site(shipped: 
     )
 
 
-def test_a_catalogue_msgcat_refuses_is_named_with_the_line_and_reason(shipped: Path) -> None:
-    """Old Mac line ends (CR only): translate-toolkit reads the file, but GNU msgcat
-    refuses what update makes of it; the error names the file, msgcat's first line
-    and its reason, not msgcat's closing count of errors. No catalogue is written,
-    though every other one changes too."""
+def test_old_mac_line_ends_are_refused_before_anything_is_written(shipped: Path) -> None:
+    """Old Mac line ends (CR only): gettext reads a lone CR as white space, polib
+    and most editors as a line end, so the file is refused at its first CR. No
+    catalogue is written, though every other one changes too."""
     for path in sorted((shipped / "content").rglob("*.md")):
         path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     po = shipped / TWITCHING_PO
     po.write_bytes(po.read_bytes().replace(b"\n", b"\r"))
     before = {name: data for name, data in snapshot(shipped).items() if "/LC_MESSAGES/" in name}
-    assert_refused(run(shipped, "update"), f"{TWITCHING_PO}:2", "GNU msgcat refused the catalogue: syntax error")
+    assert_refused(run(shipped, "update"), f"{TWITCHING_PO}:1", "carriage return (CR) inside a line")
     assert {name: data for name, data in snapshot(shipped).items() if "/LC_MESSAGES/" in name} == before
 
 
@@ -792,3 +807,27 @@ def test_errors_keep_file_and_line_through_pickle(kind: type[LocpipeError]) -> N
         7,
         "content/a.md:7: bad input",
     )
+
+
+def test_a_catalogue_msgcat_refuses_is_named_with_msgcat_s_first_line_and_reason() -> None:
+    """Not its closing count of errors: the line and reason of the first one."""
+    from locpipe.po.gnu import gnu_layout
+
+    twice = b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "x"\nmsgstr "y"\n\nmsgid "x"\nmsgstr "z"\n'
+    with pytest.raises(CatalogError) as refused:
+        gnu_layout(twice, "locales/de/LC_MESSAGES/a.po")
+    assert (refused.value.path, refused.value.line) == ("locales/de/LC_MESSAGES/a.po", 7)
+    assert refused.value.message.startswith("GNU msgcat refused the catalogue: duplicate message definition")
+
+
+def test_what_gettext_reads_polib_is_given_as_gettext_reads_it(shipped: Path) -> None:
+    """A line separator (U+2028) inside a msgstr, which polib alone would take
+    for a line end, and "#,fuzzy" written without a space: read as gettext reads them."""
+    po = shipped / TWITCHING_PO
+    edit(po, 'msgstr "Häufige Ursachen"', 'msgstr "Häufige\u2028Ursachen"')
+    text = po.read_text(encoding="utf-8")
+    head, tail = text.split('msgid "Common Causes"', 1)
+    po.write_text(head + '#,fuzzy\nmsgid "Common Causes"' + tail, encoding="utf-8")
+    assert msgfmt_check(po).returncode == 0
+    entry = read_catalogue(po.read_bytes(), TWITCHING_PO).by_key()[(None, "Common Causes")]
+    assert entry.msgstr == "Häufige\u2028Ursachen" and entry.fuzzy

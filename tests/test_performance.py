@@ -18,7 +18,7 @@ import pytest
 
 from conftest import REPO, copy_site, tree_bytes
 from locpipe import pipeline
-from locpipe.po import store as catalog
+from locpipe.po.store import catalogue_text, read_catalogue
 from locpipe.project import cache as digests
 from locpipe.render import batch as rendering
 from locpipe.stages import build as building
@@ -126,11 +126,11 @@ def test_an_edit_rewrites_an_index_only_when_what_it_lists_changed(site: Path, c
 
 def test_a_no_op_build_loads_no_parser_or_template_library(site: Path) -> None:
     """A translator rebuilds after every save: starting Python and loading
-    markdown-it, translate-toolkit, Jinja2 and lxml would be most of a no-op."""
+    markdown-it, polib, Jinja2 and lxml would be most of a no-op."""
     build(site)
     probe = (
         "import sys\nfrom locpipe.cli import main\ntry:\n    main(['--root', sys.argv[1], 'build'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('markdown_it', 'translate', 'jinja2', 'lxml', 'tinycss2') if m in sys.modules))"
+        "print(sorted(m for m in ('markdown_it', 'polib', 'jinja2', 'lxml', 'tinycss2') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr
@@ -276,8 +276,10 @@ def test_after_a_library_upgrade_everything_is_built_and_checked_again(shipped: 
     locpipe's code: a cache from another version is not trusted."""
     check(shipped)
     parsed: list[str] = []
-    original = checking.parse_page
-    monkeypatch.setattr(checking, "parse_page", lambda path, *rest: parsed.append(path) or original(path, *rest))
+    original = checking.read_page
+    monkeypatch.setattr(
+        checking, "read_page", lambda root, path, *rest: parsed.append(path) or original(root, path, *rest)
+    )
     upgraded = digests.version
     monkeypatch.setattr(digests, "version", lambda name: "99.0" if name == "markdown-it-py" else upgraded(name))
     assert build(shipped).rendered == len(pipeline.load_site(shipped).page_paths)
@@ -288,8 +290,10 @@ def test_after_a_library_upgrade_everything_is_built_and_checked_again(shipped: 
 def test_a_second_check_parses_no_unchanged_page(shipped: Path, monkeypatch) -> None:
     first = check(shipped)
     parsed: list[str] = []
-    original = checking.parse_page
-    monkeypatch.setattr(checking, "parse_page", lambda path, *rest: parsed.append(path) or original(path, *rest))
+    original = checking.read_page
+    monkeypatch.setattr(
+        checking, "read_page", lambda root, path, *rest: parsed.append(path) or original(root, path, *rest)
+    )
     assert check(shipped) == first
     assert parsed == []
     edit(shipped / WHY_MUSCLES_TWITCH, "300–400 mg/Tag", "300–4000 mg/Tag")
@@ -304,24 +308,21 @@ def test_check_finds_the_same_in_worker_processes_as_in_one(synthetic_sites, tmp
     root = copy_site(tmp_path / "site", synthetic_sites[1])
     build(root)
     stores = {
-        path: catalog.read_catalog(path.read_bytes(), str(path))
+        path: read_catalogue(path.read_bytes(), str(path))
         for path in sorted((root / "locales/de/LC_MESSAGES").rglob("*.po"))
     }
     with_numbers = Counter(
-        unit.source
-        for store in stores.values()
-        for unit in catalog.message_units(store)
-        if re.search(r"\d", unit.target)
+        unit.msgid for store in stores.values() for unit in store.messages() if re.search(r"\d", unit.msgstr)
     )
     shared = next(source for source, count in with_numbers.items() if count > 1)
     for path, store in stores.items():
-        units = list(catalog.message_units(store))
+        units = list(store.messages())
         for unit in units:
-            if unit.source == shared:
-                unit.target = re.sub(r"\d+", lambda number: str(int(number.group()) + 1), unit.target, count=1)
+            if unit.msgid == shared:
+                unit.msgstr = re.sub(r"\d+", lambda number: str(int(number.group()) + 1), unit.msgstr, count=1)
         if path.name == "page00003.po":
-            units[0].target = "<script>x</script> " + units[0].target
-        path.write_bytes(catalog.serialize(store))
+            units[0].msgstr = "<script>x</script> " + units[0].msgstr
+        path.write_bytes(catalogue_text(store))
     page = root / "build/de/section05/page00005.html"
     page.write_text(
         re.sub(r'<aside class="disclaimer".*?</aside>', "", page.read_text(encoding="utf-8"), flags=re.S),

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import copy_site, msgfmt_check, tree_bytes
 from locpipe import pipeline
-from locpipe.po import store as catalog
+from locpipe.po.store import catalogue_text, read_catalogue
 from locpipe.project.files import site_lock
 from locpipe.render import batch as rendering
 from locpipe.render.pseudo import pseudo_translate
@@ -39,9 +39,9 @@ def translations(root: Path, locale: str = "de") -> dict[str, str]:
     """Every translated msgid → msgstr of a locale, active or obsolete."""
     found = {}
     for path in (root / "locales" / locale).rglob("*.po"):
-        for unit in catalog.read_catalog(path.read_bytes(), str(path)).units:
-            if not unit.isheader() and unit.target:
-                found[unit.source] = unit.target
+        for unit in read_catalogue(path.read_bytes(), str(path)).entries:
+            if unit.msgstr:
+                found[unit.msgid] = unit.msgstr
     return found
 
 
@@ -84,9 +84,9 @@ def test_memory_suggests_from_another_page_when_the_closest_string_is_on_this_pa
     )
     assert locpipe(two_pages, "update").returncode == 0
     unit = units(two_pages, f"{DE}/a.po")["Take 300 mg of magnesium daily!"]
-    assert unit.isfuzzy() and unit.target == "Nimm täglich 300 mg Magnesium zum Essen."
-    assert unit.prev_source == "Take 300 mg of magnesium daily, with food."
-    assert "Suggested by translation memory from content/b.md" in unit.getnotes("developer")
+    assert unit.fuzzy and unit.msgstr == "Nimm täglich 300 mg Magnesium zum Essen."
+    assert unit.previous_msgid == "Take 300 mg of magnesium daily, with food."
+    assert "Suggested by translation memory from content/b.md" in " ".join(unit.extracted_comments)
     text = (two_pages / f"{DE}/a.po").read_text(encoding="utf-8")
     assert '#| msgid "Take 300 mg of magnesium daily, with food."\nmsgid "Take 300 mg of magnesium daily!"' in text
 
@@ -104,7 +104,7 @@ def test_memory_finds_a_string_that_this_page_and_another_share(tmp_path: Path) 
     )
     assert locpipe(root, "update").returncode == 0
     assert (
-        units(root, f"{DE}/a.po")["Magnesium calms the nerves at night."].target == "Magnesium beruhigt die Nerven (b)."
+        units(root, f"{DE}/a.po")["Magnesium calms the nerves at night."].msgstr == "Magnesium beruhigt die Nerven (b)."
     )
 
 
@@ -115,9 +115,9 @@ def test_memory_prefills_a_close_variant_from_another_page_fuzzy_with_previous_m
     )
     assert locpipe(two_pages, "update").returncode == 0
     unit = units(two_pages, f"{DE}/b.po")["Magnesium calms the nerves at night."]
-    assert unit.isfuzzy() and unit.target == "Magnesium beruhigt die Nerven."
-    assert unit.prev_source == "Magnesium calms the nerves."
-    assert unit.getnotes("developer").splitlines()[-1] == "Suggested by translation memory from content/a.md"
+    assert unit.fuzzy and unit.msgstr == "Magnesium beruhigt die Nerven."
+    assert unit.previous_msgid == "Magnesium calms the nerves."
+    assert unit.extracted_comments[-1] == "Suggested by translation memory from content/a.md"
 
 
 def test_memory_ignores_a_match_under_0_8_and_is_off_with_no_memory(two_pages: Path) -> None:
@@ -133,14 +133,14 @@ def test_memory_ignores_a_match_under_0_8_and_is_off_with_no_memory(two_pages: P
     done = locpipe(two_pages, "update", "--no-memory")
     assert done.returncode == 0 and "0 from memory" in done.stdout
     found = units(two_pages, f"{DE}/b.po")
-    assert found["Magnesium calms the nerves at night."].target == ""
-    assert "translation memory" not in found["Magnesium calms the nerves at night."].getnotes("developer")
+    assert found["Magnesium calms the nerves at night."].msgstr == ""
+    assert "translation memory" not in " ".join(found["Magnesium calms the nerves at night."].extracted_comments)
     (two_pages / f"{DE}/b.po").unlink()  # the run above made these entries; without it memory applies
     assert locpipe(two_pages, "update").returncode == 0
     found = units(two_pages, f"{DE}/b.po")
-    assert found["Magnesium often calms the irritated nerves."].target == ""
-    assert not found["Magnesium often calms the irritated nerves."].isfuzzy()
-    assert found["Magnesium calms the nerves at night."].target == "Magnesium beruhigt die Nerven."
+    assert found["Magnesium often calms the irritated nerves."].msgstr == ""
+    assert not found["Magnesium often calms the irritated nerves."].fuzzy
+    assert found["Magnesium calms the nerves at night."].msgstr == "Magnesium beruhigt die Nerven."
 
 
 # --- new locale ------------------------------------------------------------------------------
@@ -156,9 +156,7 @@ def test_init_adds_the_locale_keeping_site_yaml_and_creates_catalogues(site: Pat
         p.relative_to(site / "locales/fr/LC_MESSAGES").as_posix() for p in (site / "locales/fr").rglob("*.po")
     )
     assert created == sorted(p.relative_to(site / DE).as_posix() for p in (site / DE).rglob("*.po"))
-    fields = catalog.header_fields(
-        catalog.read_catalog((site / "locales/fr/LC_MESSAGES/site.po").read_bytes(), "site.po")
-    )
+    fields = read_catalogue((site / "locales/fr/LC_MESSAGES/site.po").read_bytes(), "site.po").header
     assert fields["Language"] == "fr" and fields["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
     for path in (site / "locales/fr").rglob("*.po"):
         assert msgfmt_check(path).returncode == 0
@@ -168,9 +166,7 @@ def test_init_adds_the_locale_keeping_site_yaml_and_creates_catalogues(site: Pat
 
 def test_init_gives_polish_its_three_plural_forms(site: Path) -> None:
     assert locpipe(site, "init", "pl").returncode == 0
-    fields = catalog.header_fields(
-        catalog.read_catalog((site / "locales/pl/LC_MESSAGES/site.po").read_bytes(), "site.po")
-    )
+    fields = read_catalogue((site / "locales/pl/LC_MESSAGES/site.po").read_bytes(), "site.po").header
     assert fields["Plural-Forms"].startswith("nplurals=3;")
 
 
@@ -298,10 +294,10 @@ def big_site(root: Path, pages: int = 100) -> Path:
     make_site(root, {f"p{n:03}.md": page(f"Page {n}", *[f"{b} (page {n})" for b in blocks]) for n in range(pages)})
     assert locpipe(root, "update").returncode == 0
     for path in (root / DE).glob("*.po"):
-        store = catalog.read_catalog(path.read_bytes(), str(path))
-        for unit in catalog.message_units(store):
-            unit.target = "DE " + unit.source
-        path.write_bytes(catalog.serialize(store))
+        store = read_catalogue(path.read_bytes(), str(path))
+        for unit in store.messages():
+            unit.msgstr = "DE " + unit.msgid
+        path.write_bytes(catalogue_text(store))
     for path in (root / "content").glob("*.md"):  # a change in every page: update rewrites every catalogue
         path.write_text(path.read_text().replace("the nerves", "the irritated nerves"))
     return root
@@ -326,7 +322,7 @@ def test_update_killed_at_any_moment_leaves_every_catalogue_whole(tmp_path: Path
         process.send_signal(signal.SIGKILL)
         killed += process.wait() == -signal.SIGKILL
         for path in (root / "locales").rglob("*.po*"):
-            catalog.read_catalog(path.read_bytes(), str(path))  # parses: old and whole, or new and whole
+            read_catalogue(path.read_bytes(), str(path))  # parses: old and whole, or new and whole
         assert set(translations(root).values()) >= expected
     assert killed >= 2, "the runs finished before they were killed: the site is too small"
     assert locpipe(root, "update").returncode == 0, "the next run finishes the work"
@@ -486,7 +482,7 @@ def test_crlf_and_bom_catalogues_are_read_correctly(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert locpipe(root, "build").returncode == 0
     assert "Streß" in (root / "build/de/a.html").read_text(encoding="utf-8")
-    assert units(root, f"{DE}/a.po")["Stress"].target == "Streß"
+    assert units(root, f"{DE}/a.po")["Stress"].msgstr == "Streß"
 
 
 # --- live preview --------------------------------------------------------------------------------

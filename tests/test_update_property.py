@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from locpipe import pipeline
-from locpipe.po import store as catalog
+from locpipe.po.store import catalogue_text, read_catalogue
 from sites import make_site, page
 
 WORDS = "magnesium calms irritated nerves stress sleep caffeine twitching muscle dose daily relief calcium".split()
@@ -49,15 +49,15 @@ def translations_kept(path: Path) -> set[tuple[str, str]]:
     obsolete entries under their msgid, fuzzy ones under their ``#|`` previous
     msgid (a translation-memory suggestion keeps nothing of this catalogue)."""
     kept = set()
-    for unit in catalog.read_catalog(path.read_bytes(), str(path)).units:
-        if unit.isheader() or not unit.target:
+    for unit in read_catalogue(path.read_bytes(), str(path)).entries:
+        if not unit.msgstr:
             continue
-        if unit.isfuzzy() and not unit.isobsolete():
-            if "translation memory" not in unit.getnotes("developer"):
-                assert unit.prev_source, f"fuzzy without #| previous msgid: {unit.source!r}"
-                kept.add((unit.prev_source, unit.target))
+        if unit.fuzzy and not unit.obsolete:
+            if "translation memory" not in " ".join(unit.extracted_comments):
+                assert unit.previous_msgid, f"fuzzy without #| previous msgid: {unit.msgid!r}"
+                kept.add((unit.previous_msgid, unit.msgstr))
         else:
-            kept.add((unit.source, unit.target))
+            kept.add((unit.msgid, unit.msgstr))
     return kept
 
 
@@ -68,10 +68,10 @@ def test_update_never_loses_a_translation(data, original: list[str], rename: boo
         root = make_site(Path(folder), {"a.md": page("Title", *original), "b.md": page("Other", "Unrelated text.")})
         pipeline.update(pipeline.load_site(root))
         old = "locales/de/LC_MESSAGES/a.po"
-        store = catalog.read_catalog((root / old).read_bytes(), "a.po")
-        for unit in catalog.message_units(store):
-            unit.target = f"DE[{unit.source}]"
-        (root / old).write_bytes(catalog.serialize(store))
+        store = read_catalogue((root / old).read_bytes(), "a.po")
+        for unit in store.messages():
+            unit.msgstr = f"DE[{unit.msgid}]"
+        (root / old).write_bytes(catalogue_text(store))
         before = translations_kept(root / old)
 
         edited = data.draw(edits(original))

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 
 import lxml.html
 
-from ..model import Message, Problem
-from ..po.store import Store, message_units, msgstr_line, unit_key
+from ..model import Catalogue, Message, Problem
 from ..render.translate import render_inline
 from ..source.messages import DISCLAIMER_CONTEXT
 
@@ -39,24 +38,24 @@ def wording_difference(expected: str, actual: str) -> str:
 # --- sync ---------------------------------------------------------------------
 
 
-def sync(messages: list[Message], store: Store) -> Iterator[Problem]:
+def sync(messages: list[Message], catalogue: Catalogue) -> Iterator[Problem]:
     """The catalogue holds exactly the messages the content has now."""
-    active = {unit_key(unit): unit for unit in message_units(store)}
+    active = catalogue.by_key()
     wanted = {message.key for message in messages}
     missing = [m for m in messages if m.key not in active]
-    stale = [unit for key, unit in active.items() if key not in wanted]
+    stale = [entry for key, entry in active.items() if key not in wanted]
     if missing:
         yield Problem(
             "sync",
             "error",
             f'{len(missing)} message(s) of the content are missing (first: "{_short(missing[0].msgid)}"): run make update',
         )
-    for unit in stale:
+    for entry in stale:
         yield Problem(
             "sync",
             "error",
-            f'"{_short(unit.source)}" is no longer in the content but still active: run make update',
-            unit.line_number,
+            f'"{_short(entry.msgid)}" is no longer in the content but still active: run make update',
+            entry.msgid_line,
         )
 
 
@@ -72,14 +71,14 @@ def _short(text: str, limit: int = 60) -> str:
 # --- completeness ---------------------------------------------------------------
 
 
-def unfinished(messages: list[Message], store: Store) -> list[Problem]:
+def unfinished(messages: list[Message], catalogue: Catalogue) -> list[Problem]:
     """Each message not published in this locale (untranslated, fuzzy, or not in
     the catalogue), at the msgstr line a translator edits."""
-    active = {unit_key(unit): unit for unit in message_units(store)}
+    active = catalogue.by_key()
     problems = []
     for message in messages:
-        unit = active.get(message.key)
-        if unit is None:
+        entry = active.get(message.key)
+        if entry is None:
             problems.append(
                 Problem(
                     "completeness",
@@ -87,22 +86,22 @@ def unfinished(messages: list[Message], store: Store) -> list[Problem]:
                     f'"{_short(message.msgid)}" is not in the catalogue: run make update, then translate it',
                 )
             )
-        elif not unit.target:
+        elif not entry.msgstr:
             problems.append(
                 Problem(
                     "completeness",
                     "error",
                     f'"{_short(message.msgid)}" is untranslated: translate it',
-                    msgstr_line(unit),
+                    entry.msgstr_line,
                 )
             )
-        elif unit.isfuzzy():
+        elif entry.fuzzy:
             problems.append(
                 Problem(
                     "completeness",
                     "error",
                     f'"{_short(message.msgid)}" is fuzzy: check the translation and remove the fuzzy flag',
-                    msgstr_line(unit),
+                    entry.msgstr_line,
                 )
             )
     return problems
@@ -111,29 +110,29 @@ def unfinished(messages: list[Message], store: Store) -> list[Problem]:
 # --- disclaimer -------------------------------------------------------------------
 
 
-def disclaimer_entry(store: Store, approved: str) -> Iterator[Problem]:
+def disclaimer_entry(catalogue: Catalogue, approved: str) -> Iterator[Problem]:
     """site.po's disclaimer is translated, not fuzzy, and the approved wording."""
-    entry = next((u for u in message_units(store) if u.getcontext() == DISCLAIMER_CONTEXT), None)
+    entry = next((e for e in catalogue.messages() if e.msgctxt == DISCLAIMER_CONTEXT), None)
     if entry is None:
         yield Problem("disclaimer", "error", 'no disclaimer entry (msgctxt "disclaimer"): run make update')
         return
-    line = msgstr_line(entry)
-    if not entry.target:
+    line = entry.msgstr_line
+    if not entry.msgstr:
         yield Problem(
             "disclaimer", "error", "the disclaimer is not translated: use the approved wording from site.yaml", line
         )
-    elif entry.isfuzzy():
+    elif entry.fuzzy:
         yield Problem(
             "disclaimer",
             "error",
             "the disclaimer is marked fuzzy: confirm the approved wording from site.yaml and remove the fuzzy flag",
             line,
         )
-    if entry.target and normalize(entry.target) != normalize(approved):
+    if entry.msgstr and normalize(entry.msgstr) != normalize(approved):
         yield Problem(
             "disclaimer",
             "error",
-            f"the disclaimer differs from the approved wording in site.yaml: {wording_difference(approved, entry.target)}",
+            f"the disclaimer differs from the approved wording in site.yaml: {wording_difference(approved, entry.msgstr)}",
             line,
         )
 

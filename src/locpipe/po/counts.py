@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from ..model import Counts, Message
-from .store import Store, is_translated, message_units, unit_key
+from ..model import Catalogue, Counts, Message
 
 
-def catalogue_counts(messages: list[Message], store: Store | None) -> Counts:
-    units = {unit_key(unit): unit for unit in message_units(store)} if store is not None else {}
+def catalogue_counts(messages: list[Message], catalogue: Catalogue | None) -> Counts:
+    entries = catalogue.by_key() if catalogue is not None else {}
     counts = Counts(total=len(messages))
     for message in messages:
-        unit = units.get(message.key)
-        if unit is not None and is_translated(unit):
+        entry = entries.get(message.key)
+        if entry is not None and entry.translated:
             counts.translated += 1
             continue
-        if unit is not None and unit.isfuzzy() and unit.target:
+        if entry is not None and entry.fuzzy and entry.msgstr:
             counts.fuzzy += 1
         else:
             counts.untranslated += 1
@@ -23,11 +22,10 @@ def catalogue_counts(messages: list[Message], store: Store | None) -> Counts:
 
 
 def locale_stats(
-    wanted: dict[str, tuple[str, list[Message]]], stores: dict[str, Store]
+    wanted: dict[str, tuple[str, list[Message]]], catalogues: dict[str, Catalogue]
 ) -> tuple[Counts, dict[str, Counts]]:
     """The locale's total and its counts per catalogue slug."""
-    per_catalogue = {slug: catalogue_counts(messages, stores.get(slug)) for slug, (_source, messages) in wanted.items()}
-    total = Counts()
-    for counts in per_catalogue.values():
-        total.add(counts)
-    return total, per_catalogue
+    per_catalogue = {
+        slug: catalogue_counts(messages, catalogues.get(slug)) for slug, (_source, messages) in wanted.items()
+    }
+    return Counts.sum(per_catalogue.values()), per_catalogue

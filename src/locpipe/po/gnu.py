@@ -1,6 +1,6 @@
 """GNU gettext's own layout: ``msgcat`` lays out every catalogue locpipe
 writes, so the files are byte-identical to what gettext tools write, and a file
-that already holds the same entries is not rewritten."""
+that already holds the same entries, however laid out, is not rewritten."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import CatalogError
+from ..model import Catalogue
 from ..project.files import write_atomic
 from ..project.paths import read_or_empty
 from ..project.progress import Progress
-from .store import relayout
+from .store import catalogue_text, read_catalogue
 
 # "<stdin>:LINE:COLUMN: message" or "-:LINE: message", warnings aside.
 _MSGCAT_ERROR = re.compile(r"^(?:<stdin>|-):(\d+):(?:\d+:)? (?!warning:)(.*)$", re.M)
@@ -29,18 +30,15 @@ def _msgcat() -> str | None:
     if found is None:
         print(
             "locpipe: warning: GNU gettext's msgcat is not installed; catalogues are written in "
-            "translate-toolkit's layout, which wraps some long lines differently (install 'gettext')",
+            "polib's layout, which wraps long lines differently (install 'gettext')",
             file=sys.stderr,
         )
     return found
 
 
 def gnu_layout(data: bytes, path: str) -> bytes:
-    """The bytes GNU gettext itself writes for this catalogue.
-
-    translate-toolkit's wrapper follows gettext 0.23; older gettext releases (0.21
-    in Debian 12) break long lines elsewhere around dots and brackets, so the
-    reference implementation on the machine has the last word on the layout."""
+    """The bytes GNU gettext itself writes for this catalogue: the reference
+    implementation on the machine has the last word on the layout."""
     msgcat = _msgcat()
     if msgcat is None:
         return data
@@ -55,26 +53,36 @@ def gnu_layout(data: bytes, path: str) -> bytes:
     return done.stdout
 
 
-def same_entries(current: bytes, data: bytes, relative: str) -> bool:
-    """``current`` (a file's bytes) holds exactly ``data``'s entries, whatever its line layout."""
-    try:
-        return current == data or relayout(current, relative) == data
-    except CatalogError:
-        return False
+def holds(current: Catalogue | bytes | None, wanted: Catalogue, relative: str) -> bool:
+    """``current`` (a parsed catalogue, or a file's bytes) holds exactly
+    ``wanted``'s entries, whatever its line layout."""
+    if isinstance(current, bytes):
+        try:
+            current = read_catalogue(current, relative) if current else None
+        except CatalogError:
+            return False
+    return current is not None and current.content() == wanted.content()
 
 
-def write_catalogs(
-    root: Path, outputs: dict[str, bytes], progress: Progress | None = None, stage: str = ""
+def write_catalogues(
+    root: Path,
+    catalogues: dict[str, Catalogue],
+    previous: dict[str, Catalogue | None] | None = None,
+    progress: Progress | None = None,
+    stage: str = "",
 ) -> list[str]:
     """Write catalogues in GNU gettext's layout, except files that already hold
-    the same entries (a file a gettext tool rewrote stays byte-identical); GNU
-    msgcat lays out the changed ones, several at a time."""
+    the same entries (``previous``: what each file held, when the caller read
+    it already); GNU msgcat lays out the changed ones, several at a time."""
     changed = {}
-    for done, (relative, data) in enumerate(outputs.items(), 1):
-        if not same_entries(read_or_empty(root / relative), data, relative):
-            changed[relative] = data
+    for done, (relative, catalogue) in enumerate(catalogues.items(), 1):
+        current = (
+            previous[relative] if previous is not None and relative in previous else read_or_empty(root / relative)
+        )
+        if not holds(current, catalogue, relative):
+            changed[relative] = catalogue_text(catalogue)
         if progress:
-            progress(f"{stage}comparing", done, len(outputs))
+            progress(f"{stage}comparing", done, len(catalogues))
     write_laid_out(root, changed, progress, stage)
     return list(changed)
 

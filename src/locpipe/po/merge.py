@@ -2,19 +2,20 @@
 
 Like GNU ``msgmerge --previous``: exact matches keep their translation; a
 changed string gets its closest old translation, marked fuzzy with the old msgid
-as ``#|``; a string that left the page stays in the file as obsolete (``#~``).
-Unlike Babel's ``Catalog.update`` the old entry a fuzzy match came from is kept
-too, and candidates come from an index (``similar.FuzzyIndex``), not from
-comparing every pair.
+as ``#|``; a string that left the page stays in the file as obsolete (``#~``),
+unless its translation lives on in the fuzzy entry it became (msgmerge keeps no
+such copy either). Unlike Babel's ``Catalog.update``, candidates come from an
+index (``similar.FuzzyIndex``), not from comparing every pair. The old
+catalogue is left as it was: the caller compares the two.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..model import Message, Tally
+from ..model import Catalogue, Entry, Message, Tally
+from .entries import describe, entry_for
 from .similar import FuzzyIndex, Match
-from .store import Store, Unit, describe, is_translated, make_unit, new_store, rewrap, unit_key
 
 FUZZY_THRESHOLD = 0.6  # GNU msgmerge's
 MEMORY_THRESHOLD = 0.8
@@ -41,10 +42,10 @@ class TranslationMemory:
     def __init__(self) -> None:
         self._index: FuzzyIndex[Suggestion] = FuzzyIndex()
 
-    def add_catalog(self, store: Store, origin: str) -> None:
-        for unit in store.units:
-            if not unit.isheader() and is_translated(unit) and not unit.getcontext():
-                self._index.add(unit.source, Suggestion(unit.target, origin))
+    def add_catalogue(self, catalogue: Catalogue, origin: str) -> None:
+        for entry in catalogue.entries:
+            if entry.translated and not entry.msgctxt:
+                self._index.add(entry.msgid, Suggestion(entry.msgstr, origin))
 
     def suggest(self, msgid: str, exclude_origin: str) -> Match[Suggestion] | None:
         """The closest translation from another page: the page being updated
@@ -54,91 +55,86 @@ class TranslationMemory:
 
 def merge(
     messages: list[Message],
-    old: Store | None,
+    old: Catalogue | None,
     origin: str,
     memory: TranslationMemory | None = None,
-) -> tuple[Store, MergeReport]:
+) -> tuple[Catalogue, MergeReport]:
     """A new catalogue holding ``messages`` in order, with every old translation
-    carried over: active, fuzzy with ``#|``, or obsolete."""
+    carried over: active, fuzzy with ``#|``, or obsolete. Its header is the old one."""
     report = MergeReport()
-    store = new_store()
-    if old is not None and old.header() is not None:
-        _adopt(store, old.header())
-    old_units = [unit for unit in (old.units if old is not None else []) if not unit.isheader()]
+    old_entries = old.entries if old is not None else []
     by_key: dict = {}
-    for unit in old_units:  # an active entry wins over an obsolete one with the same key
-        if unit_key(unit) not in by_key or not unit.isobsolete():
-            by_key[unit_key(unit)] = unit
+    for entry in old_entries:  # an active entry wins over an obsolete one with the same key
+        if entry.key not in by_key or not entry.obsolete:
+            by_key[entry.key] = entry
     exact = {id(m): by_key[m.key] for m in messages if m.key in by_key}
-    used = {id(unit) for unit in exact.values()}
-    candidates: dict[str | None, FuzzyIndex[Unit]] = {}
-    for unit in old_units:
-        if id(unit) not in used and unit.target:
-            candidates.setdefault(unit.getcontext() or None, FuzzyIndex()).add(unit.source, unit)
+    used = {id(entry) for entry in exact.values()}
+    candidates: dict[str | None, FuzzyIndex[Entry]] = {}
+    for entry in old_entries:
+        if id(entry) not in used and entry.msgstr:
+            candidates.setdefault(entry.msgctxt, FuzzyIndex()).add(entry.msgid, entry)
+    entries = []
     for message in messages:
-        unit = exact.get(id(message))
-        if unit is not None:
-            _keep(unit, message, report)
+        found = exact.get(id(message))
+        if found is not None:
+            entries.append(_keep(found, message, report))
         else:
-            unit = _new_unit(store, message, candidates.get(message.context), origin, memory, report)
-        _adopt(store, unit)
-    for unit in old_units:
-        if id(unit) in used or not unit.target:
-            continue  # an untranslated entry leaving the page holds nothing to keep
-        if not unit.isobsolete():
-            unit.makeobsolete()
+            entries.append(_new_entry(message, candidates.get(message.context), origin, memory, report, used))
+    for entry in old_entries:
+        if id(entry) in used or not entry.msgstr:
+            continue  # carried into a fuzzy entry, or untranslated: nothing to keep
+        if not entry.obsolete:
             report.obsoleted += 1
-        _adopt(store, unit)
-    return store, report
+        entries.append(replace(entry, obsolete=True, extracted_comments=[], locations=[], flags=list(entry.flags)))
+    merged = Catalogue(entries=entries)
+    if old is not None:
+        merged.header, merged.header_comment, merged.header_fuzzy = (
+            dict(old.header),
+            old.header_comment,
+            old.header_fuzzy,
+        )
+    return merged, report
 
 
-def _keep(unit: Unit, message: Message, report: MergeReport) -> None:
-    if unit.isobsolete():
-        unit.resurrect()
-    if not unit.isfuzzy():
-        unit.prev_source = None
-        unit.prev_msgctxt = []
-    describe(unit, message)
-    if is_translated(unit):
+def _keep(old: Entry, message: Message, report: MergeReport) -> Entry:
+    entry = replace(old, obsolete=False, flags=list(old.flags), msgid_line=None, msgstr_line=None)
+    if not entry.fuzzy:
+        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
+    describe(entry, message)
+    if entry.translated:
         report.kept += 1
-    elif unit.isfuzzy():
+    elif entry.fuzzy:
         report.fuzzy += 1
     else:
         report.untranslated += 1
+    return entry
 
 
-def _new_unit(
-    store: Store,
+def _new_entry(
     message: Message,
-    candidates: FuzzyIndex[Unit] | None,
+    candidates: FuzzyIndex[Entry] | None,
     origin: str,
     memory: TranslationMemory | None,
     report: MergeReport,
-) -> Unit:
+    used: set[int],
+) -> Entry:
     match = candidates.best(message.msgid, FUZZY_THRESHOLD) if candidates is not None else None
     if match is not None:
-        unit = make_unit(store, message, match.item.target)
-        unit.othercomments = list(match.item.othercomments)
-        unit.prev_source = match.text
-        unit.markfuzzy(True)
+        entry = entry_for(message, match.item.msgstr)
+        entry.translator_comments = list(match.item.translator_comments)
+        entry.previous_msgid = match.text
+        entry.fuzzy = True
+        used.add(id(match.item))  # its translation lives on here: no obsolete copy
         report.fuzzy += 1
-        return unit
+        return entry
     suggestion = memory.suggest(message.msgid, origin) if memory is not None and not message.context else None
     if suggestion is not None:
-        unit = make_unit(store, message, suggestion.item.target)
-        describe(unit, message, [f"Suggested by translation memory from {suggestion.item.origin}"])
+        entry = entry_for(message, suggestion.item.target)
+        describe(entry, message, [f"Suggested by translation memory from {suggestion.item.origin}"])
         if suggestion.score < 1:
-            unit.prev_source = suggestion.text
-        unit.markfuzzy(True)
+            entry.previous_msgid = suggestion.text
+        entry.fuzzy = True
         report.from_memory += 1
-        return unit
+        return entry
     report.untranslated += 1
-    return make_unit(store, message)
-
-
-def _adopt(store: Store, unit: Unit) -> None:
-    """Move ``unit`` into ``store``, rewrapped as GNU gettext wraps."""
-    unit._store = store
-    unit.wrapper = store.wrapper
-    rewrap(unit)
-    store.units.append(unit)
+    return entry_for(message)

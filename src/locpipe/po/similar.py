@@ -2,18 +2,21 @@
 
 Comparing every new string with every old one (as Babel's ``Catalog.update``
 does with difflib) is quadratic; here an inverted index of word trigrams picks a
-few candidates, and only those are scored with difflib's ratio.
+few candidates, and only those are scored, with rapidfuzz's normalized indel
+similarity: the measure of GNU gettext's ``fstrcmp``, which msgmerge's fuzzy
+matching uses (characters kept, over the two lengths).
 """
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from rapidfuzz.distance import Indel
 
 T = TypeVar("T")
 _WORD = re.compile(r"\w+")
@@ -25,10 +28,6 @@ def _grams(text: str) -> set[str]:
     """Character trigrams of the lower-cased words: robust to small edits."""
     words = " ".join(_WORD.findall(text.lower()))
     return {words[i : i + 3] for i in range(max(1, len(words) - 2))}
-
-
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,9 +46,6 @@ class FuzzyIndex(Generic[T]):
         self._exact: dict[str, int] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._indexed = 0  # texts are indexed on the first fuzzy lookup, not when added
-
-    def __len__(self) -> int:
-        return len(self._texts)
 
     def add(self, text: str, item: T) -> None:
         position = self._exact.get(text)
@@ -85,10 +81,7 @@ class FuzzyIndex(Generic[T]):
         ranked = heapq.nsmallest(CANDIDATES, eligible, key=lambda pair: (-pair[1], pair[0]))
         for position, _ in ranked:
             candidate = self._texts[position]
-            matcher = difflib.SequenceMatcher(None, text, candidate, autojunk=False)
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                continue
-            score = matcher.ratio()
+            score = Indel.normalized_similarity(text, candidate, score_cutoff=threshold)
             if score >= threshold and (best is None or score > best.score):
                 best = Match(candidate, first(position), score)
         return best

@@ -1,455 +1,164 @@
-"""Gettext catalogues: the only module that knows the PO format.
+"""Catalogue files: the only module that imports polib.
 
-Reading and writing go through translate-toolkit's PO store (the one Weblate
-uses), whose writer wraps and escapes exactly as GNU gettext does, so ``msgcat``
-leaves every file we write byte-identical. On top of the parser, this module
-refuses what gettext refuses and the parser lets through (text after a closing
-quote, an entry missing its msgstr, duplicate messages, non-UTF-8 charsets, a
-missing header), always naming the file and line.
+A ``.po``/``.pot`` file is checked by ``validate`` (what GNU gettext would not
+read, or would read differently), parsed by polib, and handed on as locpipe's
+own ``Catalogue`` of ``Entry`` values, so nothing else knows the PO format.
+Writing goes the other way: polib writes the text, and ``gnu`` has GNU msgcat
+lay it out as gettext's own tools do.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from translate.storage import pypo
-from translate.storage.poparser import PoParseError
+import polib
 
 from ..errors import CatalogError
-from ..model import Message
+from ..model import Catalogue, Entry
+from ..project.paths import catalogue_files
 from ..project.progress import Progress
+from .validate import decoded, refuse_duplicates, refuse_other_charsets
 
-Store = pypo.pofile
-Unit = pypo.pounit
-
-# Header fields in the order GNU gettext writes them.
-HEADER_ORDER = (
-    "Project-Id-Version",
-    "Report-Msgid-Bugs-To",
-    "POT-Creation-Date",
-    "PO-Revision-Date",
-    "Last-Translator",
-    "Language-Team",
-    "Language",
-    "MIME-Version",
-    "Content-Type",
-    "Content-Transfer-Encoding",
-    "Plural-Forms",
-)
-_LINE_IN_ERROR = re.compile(r" on line (\d+)")
-_DECLARED_CHARSET = re.compile(rb'^(?:msgstr )?"Content-Type:[^"]*charset=\s*([^\s;"\\]+)', re.I | re.M)
-
-
-def read_catalog(data: bytes, path: str) -> Store:
-    """Parse a ``.po``/``.pot`` file, refusing anything gettext would not accept."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    # Windows line ends: gettext reads them, but translate-toolkit would keep the
-    # CR in comments, and the next write would mix line ends.
-    data = data.replace(b"\r\n", b"\n")
-    declared = _DECLARED_CHARSET.search(data)
-    if declared and declared.group(1).upper() not in (b"UTF-8", b"UTF8", b"CHARSET"):
-        raise CatalogError(
-            f"declares charset {declared.group(1).decode('ascii', 'replace')}: locpipe reads UTF-8 only; "
-            "convert with 'msgconv --to-code=UTF-8'",
-            path,
-            data.count(b"\n", 0, declared.start()) + 1,
-        )
-    try:
-        text, undecodable = data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", "replace")
-        line = data.count(b"\n", 0, exc.start) + 1
-        undecodable = CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line)
-    try:
-        if not _WELL_FORMED.fullmatch(text):  # nearly every file is: no line needs a look
-            _refuse_bad_lines(text.split("\n"), path)
-    except CatalogError as problem:
-        if undecodable is None or problem.line < undecodable.line:  # the first problem in the file
-            raise
-    if undecodable is not None:
-        raise undecodable
-    try:
-        store = pypo.pofile(data)
-    except PoParseError as exc:
-        match = _LINE_IN_ERROR.search(str(exc))
-        line = int(match.group(1)) if match else exc.parse_state.lineno
-        reason = str(exc).split(" on line ")[0]
-        raise CatalogError(f"cannot parse the catalogue: {reason.lower()}", path, line) from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CatalogError("not UTF-8 text: save the catalogue as UTF-8", path, line) from None
-    if store.header() is None:
-        first = store.units[0].line_number if store.units else 1
-        raise CatalogError('no header entry (msgid ""): restore it or run make update', path, first)
-    _refuse_duplicates(store, path)
-    return store
-
-
-# GNU gettext's white space between tokens (a lone CR included).
 _BLANK = " \t\r\f\v"
-_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)(?![\w\[])")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_ESCAPE = re.compile(r'\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f])')
-_ANY_ESCAPE = re.compile(r"\\.")
-_GOOD_STRING = re.compile(r'"(?:[^"\\\x00\x04]|\\[ntbrfva\\"0-7]|\\x[0-9A-Fa-f])*"[ \t\r\f\v]*\Z')
-_WORD = re.compile(f'[^{_BLANK}"]+')
-# gettext ends a string at a NUL and separates msgctxt from msgid with an EOT:
-# translate-toolkit would read a different text than gettext.
-_CONTROL = re.compile("[\x00\x04]")
-_CONTROL_NAMES = {"\x00": "NUL (U+0000)", "\x04": "EOT (U+0004)"}
-# The parts of an entry and what may follow each: "#|msgid" is the previous
-# msgid that msgmerge keeps above a fuzzy entry, "msgstr[]" any msgstr[N], "#" a
-# comment (which ends an entry's strings), None the start of the file, "" its end.
-_FINISHED = {None, "#", "msgstr", "msgstr[]"}
-_AFTER_AN_ENTRY = {"#|msgctxt", "#|msgid", "msgctxt", "msgid", "#", ""}
-_MAY_FOLLOW = {
-    **dict.fromkeys(_FINISHED, _AFTER_AN_ENTRY),
-    "#|msgctxt": {"#|msgid"},
-    "#|msgid": {"#|msgid_plural", "msgctxt", "msgid"},
-    "#|msgid_plural": {"msgctxt", "msgid"},
-    "msgctxt": {"msgid"},
-    "msgid": {"msgid_plural", "msgstr"},
-    "msgid_plural": {"msgstr[]"},
-    "msgstr[]": _AFTER_AN_ENTRY | {"msgstr[]"},
-}
+_POLIB_LINE = re.compile(r"\(line (\d+)\)")
+# Lines polib's tokenizer reads otherwise than gettext: an obsolete entry's
+# lines ("#~", "#~|", whose previous msgid polib drops) and a comment marker
+# with no space after it ("#,fuzzy", "#.note", "#note").
+_NEEDS_A_LOOK = re.compile(r"^[ \t\r\f\v]*#(?:~|[,.:|]?[^ \t\r\f\v\n,.:|~#])", re.M)
 
 
-def _entry_pattern(prefix: str, previous: str) -> str:
-    """An entry laid out as GNU gettext writes it, each line starting with
-    ``prefix`` ("#~ " for an obsolete one), its previous msgid as ``previous`` lines."""
-    plain = r'[^"\\\n\x00\x04]*'  # runs of plain characters between escapes: one tight loop each
-    string = rf'"{plain}(?:\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f]){plain})*"\n'
-    more, more_previous = f"(?:{prefix}{string})*", f"(?:{previous}{string})*"
-    before = (
-        f"(?:{previous}msgctxt {string}{more_previous})?{previous}msgid {string}{more_previous}"
-        f"(?:{previous}msgid_plural {string}{more_previous})?"
-    )
-    return (
-        f"(?:{before})?(?:{prefix}msgctxt {string}{more})?{prefix}msgid {string}{more}"
-        rf"(?:{prefix}msgstr {string}{more}|{prefix}msgid_plural {string}{more}(?:{prefix}msgstr\[\d+\] {string}{more})+)"
-    )
+class _File(polib.POFile):
+    """polib's file, keeping the header entry it takes out of the entries: its
+    whole text (strings joined) tells the charset gettext will read."""
+
+    header_entry: polib.POEntry | None = None
+
+    def remove(self, entry: polib.POEntry) -> None:
+        self.header_entry = entry
+        super().remove(entry)
 
 
-# A whole catalogue in gettext's own layout, matched in one pass: what msgcat
-# writes, and what _refuse_bad_lines would accept line by line, only faster.
-_WELL_FORMED = re.compile(
-    rf"(?:\n|#(?![~|])[^\n]*\n|{_entry_pattern('', re.escape('#| '))}|{_entry_pattern(re.escape('#~ '), re.escape('#~| '))})*"
-)
-
-
-def _refuse_bad_lines(lines: list[str], path: str) -> None:
-    """Refuse, line by line, what GNU gettext cannot read and translate-toolkit
-    would read anyway, dropping or misreading text: something after a string's
-    closing quote, a quote escaped at the end of a line, an invalid escape, an
-    unknown keyword, an entry missing a part, an obsolete entry with a line not
-    marked ``#~``; each at the line where gettext reports it. Checks only:
-    translate-toolkit reads the contents. Stricter than gettext where
-    translate-toolkit would misread what gettext reads: one string per line and
-    on its keyword's line, no backslash joining lines, no NUL."""
-    previous: str | None = None  # the last part of the entry being read
-    context = msgid = 0  # the lines of its (previous) msgctxt and of its msgid
-    obsolete = False  # whether that entry is obsolete (#~)
-    carried = ""  # "#|" after a comment on a #| line: gettext reads the next line as a #| line too
-
-    def may_follow(found: str, shown: str, number: int) -> None:
-        if found in _MAY_FOLLOW[previous]:
-            return
-        if previous == "msgctxt":
-            raise CatalogError(f"msgctxt at line {context} without a msgid after it", path, number)
-        if previous == "msgid":
-            problem = "with msgstr[0] but without msgid_plural" if found == "msgstr[]" else "without msgstr"
-            raise CatalogError(f"msgid {problem}", path, msgid)
-        if previous == "msgid_plural" and found in _AFTER_AN_ENTRY:
-            raise CatalogError("msgid_plural without msgstr[0]", path, msgid)
-        if previous == "msgid_plural":
-            raise CatalogError(f"{shown} after msgid_plural: write msgstr[0], msgstr[1] and so on", path, number)
-        if previous == "#|msgctxt":
-            raise CatalogError(f"#| msgctxt at line {context} without a #| msgid after it", path, number)
-        if previous in ("#|msgid", "#|msgid_plural"):
-            raise CatalogError(
-                "#| lines (the previous source text) without an entry after them: they go right above "
-                "its msgctxt or msgid",
-                path,
-                number,
-            )
-        needed = "#| msgid" if found.startswith("#|") else "msgid"
-        raise CatalogError(f"{shown} without a {needed} before it", path, number)
-
-    for number, line in enumerate(lines, 1):
-        line = line.lstrip(_BLANK)
-        is_obsolete = line.startswith("#~")
-        if is_obsolete:
-            line = line[2:]
-        prefix = "#|" if line.startswith("#|") or (is_obsolete and line.startswith("|")) else ""
-        line = line[line.index("|") + 1 if prefix else 0 :].lstrip(_BLANK)
-        prefix, carried = prefix or carried, ""
-        if not line:
-            continue
-        if line.startswith("#"):
-            may_follow("#", "a comment", number)
-            previous, carried = "#", prefix
-            continue
-        keyword = _KEYWORD.match(line)
-        if keyword is not None:
-            shown = f"{prefix} {keyword.group(1)}" if prefix else keyword.group(1)
-            name = prefix + ("msgstr[]" if keyword.group(1).startswith("msgstr[") else keyword.group(1))
-            if name not in _MAY_FOLLOW:
-                raise CatalogError(
-                    f"{shown}: a #| line holds the previous msgctxt, msgid or msgid_plural only", path, number
-                )
-            may_follow(name, shown, number)
-            if previous in _FINISHED:
-                obsolete = is_obsolete  # an entry starts
-            if name.endswith("msgctxt"):
-                context = number
-            elif name == "msgid":
-                msgid = number
-            previous = name
-            line = line[keyword.end() :].lstrip(_BLANK)
-            if not line:  # gettext would take the string from the next line, translate-toolkit cannot
-                raise CatalogError(
-                    f'{shown} without a string on its line: write {shown} "" and continue on the next lines',
-                    path,
-                    number,
-                )
-        elif not line.startswith('"'):
-            raise CatalogError(
-                f"unknown keyword {_WORD.match(line).group()!r}: an entry is made of msgctxt, msgid, "
-                "msgid_plural and msgstr lines",
-                path,
-                number,
-            )
-        elif previous == "#":
-            raise CatalogError(
-                "string after a comment: comments go above an entry, not between its strings", path, number
-            )
-        elif previous is None:
-            raise CatalogError("string before the first msgid", path, number)
-        elif previous.startswith("#|") != bool(prefix):
-            raise CatalogError(
-                "string continuing the line above: start both with #| (the previous source text) or neither",
-                path,
-                number,
-            )
-        if is_obsolete != obsolete:
-            raise CatalogError(
-                'obsolete entry with a line not marked obsolete: start each of its lines with "#~"', path, number
-            )
-        _refuse_bad_string(line, path, number)
-    may_follow("", "the end of the file", len(lines))
-
-
-def _refuse_bad_string(line: str, path: str, number: int) -> None:
-    """``line`` is one string: closed, with valid escapes only, and nothing after it."""
-    if _GOOD_STRING.match(line):  # nearly every line: nothing to say
-        return
-    string = _STRING.match(line)
-    if string is None:
-        end = line.rstrip(_BLANK)
-        if (len(end) - len(end.rstrip("\\"))) % 2:  # gettext would join the next line, translate-toolkit cannot
-            raise CatalogError(
-                "backslash at the end of a line: close the string with '\"' and go on in a new string on the next line",
-                path,
-                number,
-            )
-        if line.startswith('"'):
-            raise CatalogError(
-                "end of line within a string: close it with '\"' (a '\\\"' is a quote inside the text)", path, number
-            )
-        raise CatalogError(f"text before the opening quote: {_WORD.match(line).group()!r}", path, number)
-    for escape in _ANY_ESCAPE.finditer(string.group()):
-        if not _ESCAPE.match(string.group(), escape.start()):
-            raise CatalogError(
-                f"invalid escape sequence '{escape.group()}' in a string: write '\\\\' for a backslash", path, number
-            )
-    control = _CONTROL.search(string.group())
-    if control:
-        raise CatalogError(f"control character {_CONTROL_NAMES[control.group()]} in a string: remove it", path, number)
-    rest = line[string.end() :].strip(_BLANK)
-    if rest:
-        raise CatalogError(f"text after the closing quote: {rest[:20]!r}", path, number)
-
-
-def _refuse_duplicates(store: Store, path: str) -> None:
-    """Obsolete entries and the header count too, as in gettext: a second
-    ``msgid ""`` or an obsolete twin of an active entry is a duplicate."""
-    first_seen: dict[tuple[str, str], int] = {}
-    for unit in store.units:
-        if not unit.msgid:  # comments at the end of the file, after the last entry
-            continue
-        key, line = (unit.getcontext(), unit.source), _msgid_line(unit)
-        if key in first_seen:
-            raise CatalogError(
-                f"duplicate message (first defined at line {first_seen[key]}): merge the two entries", path, line
-            )
-        first_seen[key] = line
-
-
-def serialize(store: Store) -> bytes:
-    """The catalogue in translate-toolkit's layout: used to compare contents."""
-    return bytes(store)
-
-
-def relayout(data: bytes, path: str) -> bytes:
-    """An existing file in translate-toolkit's layout, to compare with ``serialize``."""
-    store = read_catalog(data, path)
-    for unit in store.units:
-        rewrap(unit)
-    return serialize(store)
-
-
-def release(store: Store) -> None:
-    """Free a catalogue that is no longer needed at once, by reference counting:
-    pypo's units point back to their store, and leaving thousands of catalogues
-    to the cycle collector cost a fifth of a build and a tenth of a check."""
-    store.units = []
-
-
-def header_fields(store: Store) -> dict[str, str]:
-    return dict(store.parseheader())
-
-
-def set_header(store: Store, fields: dict[str, str], comment: str | None = None, fuzzy: bool = False) -> None:
-    """Write the header entry: known fields in gettext's order, others after them."""
-    known = [key for key in HEADER_ORDER if key in fields]
-    extra = [key for key in fields if key not in HEADER_ORDER]
-    text = "".join(f"{key}: {fields[key]}\n" for key in known + extra)
-    header = store.header()
+def read_catalogue(data: bytes, path: str) -> Catalogue:
+    """Parse a ``.po``/``.pot`` file, refusing anything gettext would not accept."""
+    lines = decoded(data, path).split("\n")
+    obsolete_lines: set[int] = set()
+    if _NEEDS_A_LOOK.search("\n".join(lines)):
+        lines, obsolete_lines = _as_polib_reads(lines)
+    # polib's own reader splits lines at U+2028 and other separators gettext
+    # takes as text: it is given the file's lines as gettext splits them.
+    parser = polib._POFileParser("", encoding="utf-8", klass=_File)
+    parser.fhandle = lines
+    try:
+        parsed = parser.parse()
+    except OSError as exc:
+        match = _POLIB_LINE.search(str(exc))
+        raise CatalogError(
+            "cannot parse the catalogue: polib reads this line otherwise than gettext (write each keyword, a space, "
+            "then its string)",
+            path,
+            int(match.group(1)) if match else None,
+        ) from None
+    entries = [_entry(found, lines, obsolete_lines) for found in parsed]
+    header = parsed.header_entry
     if header is None:
-        header = store.UnitClass("")
-        header._store = store
-        store.units.insert(0, header)
-    header.target = text
-    if comment is not None:
-        header.removenotes("translator")
-        header.addnote(comment, "translator")
-    header.markfuzzy(fuzzy)
-
-
-def new_store() -> Store:
-    store = pypo.pofile()
-    store.units = []
-    return store
-
-
-def message_units(store: Store) -> Iterator[Unit]:
-    """Active (not obsolete) message entries, header excluded."""
-    for unit in store.units:
-        if not unit.isheader() and not unit.isobsolete():
-            yield unit
-
-
-def unit_key(unit: Unit) -> tuple[str | None, str]:
-    return (unit.getcontext() or None, unit.source)
-
-
-def is_translated(unit: Unit) -> bool:
-    """Has a msgstr and is not fuzzy: what the build publishes."""
-    return bool(unit.target) and not unit.isfuzzy()
-
-
-def _msgid_line(unit: Unit) -> int | None:
-    """The line of the ``msgid`` keyword, where gettext reports a duplicate."""
-    if unit.line_number is None:
-        return None
-    before = (
-        unit.othercomments
-        + unit.automaticcomments
-        + unit.sourcecomments
-        + unit.typecomments
-        + unit.prev_msgctxt
-        + unit.prev_msgid
-        + unit.prev_msgid_plural
-        + unit.msgctxt
+        first = max(parsed[0].linenum, 1) if len(parsed) else 1
+        raise CatalogError('no header entry (msgid ""): restore it or run make update', path, first)
+    header_line = _keyword_lines(lines, header.linenum)[0]
+    refuse_other_charsets(header.msgstr, path, header_line)
+    keys = [((None, ""), header_line)] + [(entry.key, entry.msgid_line) for entry in entries]
+    refuse_duplicates(sorted(keys, key=lambda pair: pair[1] or 0), path)  # in file order: the first one is kept
+    return Catalogue(
+        header=dict(parsed.metadata),
+        header_comment=parsed.header,
+        header_fuzzy="fuzzy" in (parsed.metadata_is_fuzzy or []),
+        entries=entries,
     )
-    return unit.line_number + len(before)
 
 
-def msgstr_line(unit: Unit) -> int | None:
-    """The line of the ``msgstr`` keyword: the one translators have to edit."""
-    line = _msgid_line(unit)
-    return None if line is None else line + len(unit.msgid + unit.msgidcomments + unit.msgid_plural)
+def _as_polib_reads(lines: list[str]) -> tuple[list[str], set[int]]:
+    """The lines with every obsolete marker taken off (polib reads an obsolete
+    entry's previous msgid only as an active entry's) and a space after each
+    comment marker; and the 1-based numbers of the lines that were obsolete.
+    Taking the markers off merges no entries: an obsolete twin of an active
+    entry is refused as a duplicate, as gettext refuses it."""
+    shown, obsolete = [], set()
+    for number, line in enumerate(lines, 1):
+        text = line.lstrip(_BLANK)
+        if text.startswith("#~"):
+            obsolete.add(number)
+            text = text[2:].lstrip(_BLANK)
+            text = "#| " + text[1:].lstrip(_BLANK) if text.startswith("|") else text
+        if text.startswith("#") and len(text) > 1 and text[1] not in "#~":
+            marker = 2 if text[1] in ",.:|" else 1
+            if text[marker : marker + 1] not in ("", " ", "\t"):
+                text = f"{text[:marker]} {text[marker:]}"
+        shown.append(text)
+    return shown, obsolete
 
 
-def rewrap(unit: Unit) -> None:
-    """Requote every string with the store's wrapper: a file saved by a tool that
-    wraps differently comes back in gettext's layout, as ``msgcat`` would write it."""
-    context, previous = unit.getcontext(), unit.prev_source
-    unit.source, unit.target = unit.source, unit.target
-    if context:
-        unit.setcontext(context)
-    if previous:
-        unit.prev_source = previous
+def _keyword_lines(lines: list[str], first: int) -> tuple[int | None, int | None]:
+    """The lines of an entry's ``msgid`` and (first) ``msgstr`` keywords, from
+    the entry's first line (polib numbers a file's first entry 0)."""
+    msgid = None
+    for index in range(max(first, 1) - 1, len(lines)):
+        text = lines[index].lstrip(_BLANK)
+        if msgid is None and text.startswith("msgid") and not text.startswith("msgid_plural"):
+            msgid = index + 1
+        elif text.startswith("msgstr"):
+            return msgid, index + 1
+    return msgid, None
 
 
-def reference_lines(references: list[str], width: int = 79) -> list[str]:
-    """``#:`` comment lines filled up to ``width`` the way GNU gettext fills them
-    (pypo would write one reference per line, which ``msgcat`` then joins)."""
-    lines: list[str] = []
-    current = "#:"
-    for reference in references:
-        if current != "#:" and len(current) + 1 + len(reference) > width:
-            lines.append(current + "\n")
-            current = "#:"
-        current += " " + reference
-    if current != "#:":
-        lines.append(current + "\n")
-    return lines
-
-
-def make_unit(store: Store, message: Message, msgstr: str = "") -> Unit:
-    unit = store.UnitClass(message.msgid)
-    unit._store = store
-    if message.context:
-        unit.setcontext(message.context)
-    unit.target = msgstr
-    describe(unit, message)
-    return unit
-
-
-def describe(unit: Unit, message: Message, extra_comments: Iterable[str] = ()) -> None:
-    """Set what extraction owns: extracted comments, references and format flags."""
-    unit.automaticcomments = []  # (pypo's removenotes() would drop translator comments)
-    for comment in [*message.comments, *extra_comments]:
-        unit.addnote(comment, "developer")
-    unit.sourcecomments = reference_lines([f"{path}:{line}" for path, line in message.locations])
-    for flag in ("python-format", "no-python-format"):
-        unit.settypecomment(flag, flag in message.flags)
-
-
-def template_bytes(project: str, source: str, messages: list[Message], creation_date: str) -> bytes:
-    """A ``.pot`` file as xgettext would write it for ``source``."""
-    store = new_store()
-    set_header(
-        store,
-        {
-            "Project-Id-Version": project,
-            "Report-Msgid-Bugs-To": "",
-            "POT-Creation-Date": creation_date,
-            "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
-            "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
-            "Language-Team": "LANGUAGE <LL@li.org>",
-            "Language": "",
-            "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit",
-        },
-        comment=f"Translation template for {source} ({project}).\n"
-        "Written by 'locpipe extract' from the English source: do not edit.",
-        fuzzy=True,
+def _entry(found: polib.POEntry, lines: list[str], obsolete_lines: set[int]) -> Entry:
+    msgid_line, msgstr_line = _keyword_lines(lines, found.linenum)
+    return Entry(
+        msgid=found.msgid,
+        msgstr=found.msgstr,
+        msgctxt=found.msgctxt or None,
+        msgid_plural=found.msgid_plural or None,
+        msgstr_plural=dict(found.msgstr_plural),
+        flags=list(found.flags),
+        translator_comments=found.tcomment.split("\n") if found.tcomment else [],
+        extracted_comments=found.comment.split("\n") if found.comment else [],
+        locations=[(path, int(line) if line else None) for path, line in found.occurrences],
+        previous_msgctxt=found.previous_msgctxt,
+        previous_msgid=found.previous_msgid,
+        previous_msgid_plural=found.previous_msgid_plural,
+        obsolete=bool(found.obsolete) or msgid_line in obsolete_lines,
+        msgid_line=msgid_line,
+        msgstr_line=msgstr_line,
     )
-    for message in messages:
-        store.units.append(make_unit(store, message))
-    return serialize(store)
 
 
-# --- files -----------------------------------------------------------------
+def catalogue_text(catalogue: Catalogue) -> bytes:
+    """The file polib writes for ``catalogue`` (GNU msgcat lays it out after)."""
+    written = polib.POFile(wrapwidth=78)
+    written.header = catalogue.header_comment
+    written.metadata = dict(catalogue.header)
+    written.metadata_is_fuzzy = ["fuzzy"] if catalogue.header_fuzzy else []
+    for entry in catalogue.entries:
+        written.append(
+            polib.POEntry(
+                msgid=entry.msgid,
+                msgstr=entry.msgstr,
+                msgctxt=entry.msgctxt,
+                msgid_plural=entry.msgid_plural or "",
+                msgstr_plural=dict(entry.msgstr_plural),
+                flags=list(entry.flags),
+                tcomment="\n".join(entry.translator_comments),
+                comment="\n".join(entry.extracted_comments),
+                occurrences=[(path, "" if line is None else str(line)) for path, line in entry.locations],
+                previous_msgctxt=entry.previous_msgctxt,
+                previous_msgid=entry.previous_msgid,
+                previous_msgid_plural=entry.previous_msgid_plural,
+                obsolete=entry.obsolete,
+            )
+        )
+    return str(written).encode("utf-8")
 
 
-def read_catalog_file(root: Path, relative: str) -> Store | None:
+def read_catalogue_file(root: Path, relative: str) -> Catalogue | None:
     """The catalogue at ``relative``, or None if there is none; one that cannot be
     read (a folder, no permission) is an error naming it as the site does."""
     try:
@@ -458,20 +167,18 @@ def read_catalog_file(root: Path, relative: str) -> Store | None:
         return None
     except OSError as exc:
         raise CatalogError(f"cannot read the catalogue: {exc.strerror or exc}", relative) from None
-    return read_catalog(data, relative)
+    return read_catalogue(data, relative)
 
 
-def existing_catalogues(root: Path, locale: str, progress: Progress | None = None) -> dict[str, Store]:
+def existing_catalogues(root: Path, locale: str, progress: Progress | None = None) -> dict[str, Catalogue]:
     """Every ``.po`` of a locale by slug, read strictly (a broken one stops the run
     before anything is written)."""
-    base = root / "locales" / locale / "LC_MESSAGES"
     found = {}
-    paths = sorted(base.rglob("*.po")) if base.is_dir() else []
-    for done, path in enumerate(paths, 1):
-        slug = path.relative_to(base).as_posix()[: -len(".po")]
-        store = read_catalog_file(root, path.relative_to(root).as_posix())
-        if store is not None:
-            found[slug] = store
+    files = catalogue_files(root, locale)
+    for done, (slug, relative) in enumerate(files.items(), 1):
+        catalogue = read_catalogue_file(root, relative)
+        if catalogue is not None:
+            found[slug] = catalogue
         if progress:
-            progress(f"{locale}: reading", done, len(paths))
+            progress(f"{locale}: reading", done, len(files))
     return found

@@ -63,7 +63,7 @@ RENDERING_LIBRARIES = (
     "Jinja2",
     "MarkupSafe",
     "Babel",
-    "translate-toolkit",
+    "polib",
     "PyYAML",
 )
 CHECKING_LIBRARIES = (*RENDERING_LIBRARIES, "lxml", "tinycss2", "cssselect")

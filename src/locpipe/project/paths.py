@@ -1,5 +1,6 @@
-"""A site on disk: its configuration, its pages, and where its templates,
-catalogues and pages live. Shared by every stage; nothing here writes."""
+"""A site on disk: its configuration, its pages, and where every file lives
+(pages, catalogue templates, catalogues, HTML templates, built pages): the one
+place that knows the layout. Shared by every stage; nothing here writes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ CONTENT_DIR = "content"
 # Names at the top of content/ that would collide with what locpipe writes itself:
 # build/<locale>/index.html and locales/templates/site.pot.
 RESERVED_PAGES = {"index.md": "build/<locale>/index.html", "site.md": "locales/templates/site.pot"}
-TEMPLATES_DIR = "locales/templates"
+POT_DIR = "locales/templates"
+BUILD_DIR = "build"
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "render" / "templates"
 
 
@@ -95,12 +97,35 @@ def template_dirs(root: Path) -> list[Path]:
     return [site, PACKAGE_TEMPLATES] if site.is_dir() else [PACKAGE_TEMPLATES]
 
 
-def template_path(slug: str) -> str:
-    return f"{TEMPLATES_DIR}/{slug}.pot"
+def slug_of(page_path: str) -> str:
+    """A page's path below content/ without ``.md``: names its catalogues and outputs."""
+    return page_path[: -len(".md")]
 
 
-def catalog_path(locale: str, slug: str) -> str:
-    return f"locales/{locale}/LC_MESSAGES/{slug}.po"
+def source_path(slug: str) -> str:
+    return f"{CONTENT_DIR}/{slug}.md"
+
+
+def pot_path(slug: str) -> str:
+    """The catalogue template (``.pot``) of a page, or of ``site``."""
+    return f"{POT_DIR}/{slug}.pot"
+
+
+def catalogue_folder(locale: str) -> str:
+    return f"locales/{locale}/LC_MESSAGES"
+
+
+def po_path(locale: str, slug: str) -> str:
+    return f"{catalogue_folder(locale)}/{slug}.po"
+
+
+def output_path(locale: str, slug: str) -> str:
+    return f"{BUILD_DIR}/{locale}/{slug}.html"
+
+
+def index_path(locale: str) -> str:
+    """The locale's home page."""
+    return output_path(locale, "index")
 
 
 def read_or_empty(path: Path) -> bytes:
@@ -111,6 +136,11 @@ def read_or_empty(path: Path) -> bytes:
         return b""
 
 
-def existing_catalogue_slugs(root: Path, locale: str) -> list[str]:
-    base = root / "locales" / locale / "LC_MESSAGES"
-    return [p.relative_to(base).as_posix()[: -len(".po")] for p in base.rglob("*.po")] if base.is_dir() else []
+def catalogue_files(root: Path, locale: str) -> dict[str, str]:
+    """Every ``.po`` of a locale on disk: slug -> path from the site root, sorted."""
+    folder = catalogue_folder(locale)
+    base = root / folder
+    if not base.is_dir():
+        return {}
+    slugs = sorted(path.relative_to(base).as_posix()[: -len(".po")] for path in base.rglob("*.po"))
+    return {slug: f"{folder}/{slug}.po" for slug in slugs}

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import LocpipeError
-from ..po import store as catalog
 from ..po.counts import catalogue_counts
-from ..po.store import read_catalog_file
+from ..po.store import read_catalogue_file
 from ..project.files import stage_if_changed, write_if_changed
-from ..project.paths import CONTENT_DIR, Site, catalog_path
+from ..project.paths import Site, po_path
 from ..project.progress import INTERVAL, Progress
 from ..source.messages import SITE_CATALOG, site_messages
-from ..source.pages import parse_page
+from ..source.pages import read_page
 from .jinja import template_strings
 from .output import (
     PageEntry,
@@ -123,23 +122,19 @@ def render_chunk(
     try:
         config = load_config(site_root)
         ui = {
-            locale: translations_for(config, locale, read_catalog_file(site_root, catalog_path(locale, SITE_CATALOG)))
+            locale: translations_for(config, locale, read_catalogue_file(site_root, po_path(locale, SITE_CATALOG)))
             for locale in locales
         }
         for slug in slugs:
-            page = parse_page(
-                f"{slug}.md", (site_root / CONTENT_DIR / f"{slug}.md").read_bytes(), config.translatable_fields
-            )
+            page = read_page(site_root, f"{slug}.md", config.translatable_fields)
             segments = page_segments(page)
             for locale in locales:
-                store = (
+                catalogue = (
                     None
                     if locale in (config.source_locale, PSEUDO_LOCALE)
-                    else read_catalog_file(site_root, catalog_path(locale, slug))
+                    else read_catalogue_file(site_root, po_path(locale, slug))
                 )
-                translations = translations_for(config, locale, store)
-                if store is not None:
-                    catalog.release(store)
+                translations = translations_for(config, locale, catalogue)
                 data, entry = render_page(config, page, segments, locale, translations, ui[locale])
                 staged = stage_if_changed(site_root / output_path(locale, slug), data)
                 rendered.append(
@@ -167,11 +162,11 @@ def write_site_files(site: Site, paths: list[str], slugs: list[str], pages: dict
             files[relative] = stylesheet(root)
         else:  # build/<locale>/index.html
             locale = relative.split("/")[1]
-            store = (
-                read_catalog_file(root, catalog_path(locale, SITE_CATALOG)) if locale in config.target_locales else None
+            catalogue = (
+                read_catalogue_file(root, po_path(locale, SITE_CATALOG)) if locale in config.target_locales else None
             )
             entries = {slug: PageEntry(**pages[f"{locale}/{slug}"]["entry"]) for slug in slugs}
-            files[relative] = render_locale_index(config, locale, translations_for(config, locale, store), entries)
+            files[relative] = render_locale_index(config, locale, translations_for(config, locale, catalogue), entries)
     return [relative for relative, data in files.items() if write_if_changed(root / relative, data, durable=False)]
 
 
@@ -179,12 +174,12 @@ def site_catalogue_summary(site: Site, locale: str) -> dict:
     """What ``build`` reports of a locale's site.po: its messages, translated and
     in all (for the locale's percentage), and whether it holds another
     disclaimer than the approved one."""
-    store = read_catalog_file(site.root, catalog_path(locale, SITE_CATALOG))
-    counts = catalogue_counts(site_messages(site.config, template_strings(site.root)), store)
+    catalogue = read_catalogue_file(site.root, po_path(locale, SITE_CATALOG))
+    counts = catalogue_counts(site_messages(site.config, template_strings(site.root)), catalogue)
     return {
         "total": counts.total,
         "translated": counts.translated,
         "disclaimer_differs": catalogue_disclaimer_differs(
-            site.config, locale, translations_for(site.config, locale, store)
+            site.config, locale, translations_for(site.config, locale, catalogue)
         ),
     }

@@ -12,9 +12,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..config import SiteConfig, babel_locale
-from ..model import Page, Segment
-from ..po.store import Store
-from ..project.paths import PACKAGE_TEMPLATES, template_dirs
+from ..model import Catalogue, Page, Segment
+from ..project.paths import PACKAGE_TEMPLATES, index_path, output_path, template_dirs
 from .jinja import render
 from .pseudo import PSEUDO_LOCALE
 from .translate import Text, Translations, disclaimer, format_page_date, render_body, render_inline, summary
@@ -35,10 +34,6 @@ class PageEntry:
         return asdict(self)
 
 
-def output_path(locale: str, slug: str) -> str:
-    return f"build/{locale}/{slug}.html"
-
-
 @cache
 def language_name(locale: str) -> str:
     """The language's own name (CLDR), as readers look for it in a switcher."""
@@ -46,12 +41,12 @@ def language_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def translations_for(config: SiteConfig, locale: str, store: Store | None) -> Translations:
+def translations_for(config: SiteConfig, locale: str, catalogue: Catalogue | None) -> Translations:
     if locale == config.source_locale:
         return Translations.identity()
     if locale == PSEUDO_LOCALE:
         return Translations.pseudo()
-    return Translations.from_store(store)
+    return Translations.from_catalogue(catalogue)
 
 
 def render_page(
@@ -85,8 +80,8 @@ def render_page(
 
 
 def render_locale_index(config: SiteConfig, locale: str, ui: Translations, entries: dict[str, PageEntry]) -> bytes:
-    index = f"build/{locale}/index.html"
-    context = _common(config, locale, index, ui, lambda other: f"build/{other}/index.html")
+    index = index_path(locale)
+    context = _common(config, locale, index, ui, index_path)
     listed = [
         {
             "href": _relative(index, output_path(locale, slug)),
@@ -111,16 +106,14 @@ def render_language_picker(config: SiteConfig) -> bytes:
             "languages": [
                 {"locale": code, "name": language_name(code), "href": f"{code}/index.html"} for code in config.locales
             ],
-            "alternates": _alternates(config, lambda code: f"build/{code}/index.html"),
+            "alternates": _alternates(config, index_path),
         },
     )
 
 
 def render_sitemap(config: SiteConfig, slugs: list[str]) -> bytes:
     urls = []
-    targets = [lambda code: f"build/{code}/index.html"] + [
-        lambda code, slug=slug: output_path(code, slug) for slug in slugs
-    ]
+    targets = [index_path] + [lambda code, slug=slug: output_path(code, slug) for slug in slugs]
     for same_page_in in targets:
         alternates = _alternates(config, same_page_in)
         urls.extend({"loc": alternate["href"], "alternates": alternates} for alternate in alternates[:-1])
@@ -181,7 +174,7 @@ def _common(config: SiteConfig, locale: str, path: str, ui: Translations, same_p
         "source_locale": config.source_locale,
         "text_direction": babel_locale(_formatting_locale(config, locale)).text_direction,
         "to_root": to_root,
-        "home_href": _relative(path, f"build/{locale}/index.html"),
+        "home_href": _relative(path, index_path(locale)),
         "disclaimer": notice,
         "disclaimer_html": render_inline(notice),
         "alternates": _alternates(config, same_page_in),

@@ -17,8 +17,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from ..config import SiteConfig, babel_locale
-from ..model import Page, Segment
-from ..po.store import Store, is_translated, message_units
+from ..model import Catalogue, Page, Segment
 from ..source.dialect import parse_translation, parser, translation_parser
 from ..source.messages import DISCLAIMER_CONTEXT
 from ..source.segments import i18n_comment, segments
@@ -46,10 +45,10 @@ class Translations:
     transform: Callable[[str], str] | None = None  # the pseudo-locale's
 
     @classmethod
-    def from_store(cls, store: Store | None) -> Translations:
-        if store is None:
+    def from_catalogue(cls, catalogue: Catalogue | None) -> Translations:
+        if catalogue is None:
             return cls({})
-        return cls({(u.getcontext() or None, u.source): u.target for u in message_units(store) if is_translated(u)})
+        return cls({entry.key: entry.msgstr for entry in catalogue.messages() if entry.translated})
 
     @classmethod
     def identity(cls) -> Translations:

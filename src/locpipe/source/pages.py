@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import ContentError, LocpipeError
 from ..model import Page
-from ..project.paths import CONTENT_DIR, checked_page_paths
+from ..project.paths import CONTENT_DIR, checked_page_paths, slug_of
 from ..project.yaml_lines import load_with_lines
 from .dialect import is_relative_link, parser
 
@@ -24,9 +25,12 @@ def decode_utf8(data: bytes, path: str) -> str:
 
 def load_pages(config: SiteConfig) -> list[Page]:
     paths = checked_page_paths(config.root)
-    return [
-        parse_page(path, (config.root / CONTENT_DIR / path).read_bytes(), config.translatable_fields) for path in paths
-    ]
+    return [read_page(config.root, path, config.translatable_fields) for path in paths]
+
+
+def read_page(root: Path, path: str, translatable_fields: tuple[str, ...]) -> Page:
+    """The page at ``content/<path>``, read and parsed."""
+    return parse_page(path, (root / CONTENT_DIR / path).read_bytes(), translatable_fields)
 
 
 def parse_page(path: str, data: bytes, translatable_fields: tuple[str, ...] = ("title", "description")) -> Page:
@@ -47,7 +51,9 @@ def parse_page(path: str, data: bytes, translatable_fields: tuple[str, ...] = ("
         raise ContentError("front matter must be a mapping of 'key: value' lines", source, 2)
     _check_fields(fields, lines, source, translatable_fields)
     _check_links(path, tokens, source)
-    return Page(path=path, fields=fields, field_lines=lines, tokens=tokens, env=env)
+    return Page(
+        path=path, slug=slug_of(path), source_path=source, fields=fields, field_lines=lines, tokens=tokens, env=env
+    )
 
 
 def _check_fields(fields: dict, lines: dict[str, int], source: str, translatable: tuple[str, ...]) -> None:

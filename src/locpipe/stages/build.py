@@ -15,7 +15,7 @@ from pathlib import Path
 from ..model import Counts
 from ..project.cache import RENDERING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
 from ..project.files import site_lock, write_if_changed
-from ..project.paths import CONTENT_DIR, Site, catalog_path, read_or_empty, template_dirs
+from ..project.paths import Site, index_path, po_path, read_or_empty, slug_of, source_path, template_dirs
 from ..project.progress import Progress
 from ..render.pseudo import PSEUDO_LOCALE
 from ..source.messages import SITE_CATALOG
@@ -61,20 +61,20 @@ def build(
     config, root = site.config, site.root
     chosen = list(locales or config.locales)
     every = chosen + ([PSEUDO_LOCALE] if pseudo else [])
-    slugs = [path[: -len(".md")] for path in site.page_paths]
+    slugs = [slug_of(path) for path in site.page_paths]
     result = BuildResult(pages=len(slugs), locales=chosen)
     with site_lock(root), rare_collections():
         shared = _shared_inputs(root)
         manifest = _load_manifest(root)
         pages = manifest["pages"]
         digest = FileDigests(root, manifest["files"])
-        site_po = {locale: digest(catalog_path(locale, SITE_CATALOG)) for locale in every}
+        site_po = {locale: digest(po_path(locale, SITE_CATALOG)) for locale in every}
         keys: dict[str, str] = {}
         for slug in slugs:
-            page = digest(f"{CONTENT_DIR}/{slug}.md")
+            page = digest(source_path(slug))
             for locale in every:
                 keys[f"{locale}/{slug}"] = fingerprint(
-                    shared, locale, page, digest(catalog_path(locale, slug)), site_po[locale]
+                    shared, locale, page, digest(po_path(locale, slug)), site_po[locale]
                 )
         dirty = sorted(
             {
@@ -117,7 +117,7 @@ def build(
                 translated=summary[locale]["translated"] + sum(entry["translated"] for entry in entries),
             ).percent
             if summary[locale]["disclaimer_differs"]:
-                result.disclaimer_differs.append(catalog_path(locale, SITE_CATALOG))
+                result.disclaimer_differs.append(po_path(locale, SITE_CATALOG))
         manifest["files"] = digest.settled
         write_if_changed(
             root / BUILD_MANIFEST,
@@ -167,9 +167,7 @@ def _site_file_keys(
     keys = {path: listing for path in ("build/index.html", "build/sitemap.xml", "build/style.css")}
     for locale in locales:
         shown = [[pages[f"{locale}/{slug}"]["entry"][name] for name in INDEXED] for slug in slugs]
-        keys[f"build/{locale}/index.html"] = fingerprint(
-            listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False)
-        )
+        keys[index_path(locale)] = fingerprint(listing, locale, site_po[locale], json.dumps(shown, ensure_ascii=False))
     return keys
 
 

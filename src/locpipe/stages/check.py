@@ -16,17 +16,25 @@ from ..checks.message import LocaleRules, check_message
 from ..checks.page import built_page
 from ..config import SiteConfig
 from ..errors import CatalogError, LocpipeError
-from ..model import Counts, Finding, Message, Problem
-from ..po import store as catalog
+from ..model import Catalogue, Counts, Finding, Message, Problem
 from ..po.counts import catalogue_counts
-from ..po.store import Store, read_catalog_file
+from ..po.store import read_catalogue_file
 from ..project.cache import CHECKING_LIBRARIES, FileDigests, code_and_libraries, fingerprint
 from ..project.files import write_if_changed
-from ..project.paths import CONTENT_DIR, Site, catalog_path, existing_catalogue_slugs, read_or_empty, template_path
+from ..project.paths import (
+    Site,
+    catalogue_files,
+    index_path,
+    output_path,
+    po_path,
+    pot_path,
+    read_or_empty,
+    slug_of,
+    source_path,
+)
 from ..render.jinja import template_strings
-from ..render.output import output_path
 from ..source.messages import SITE_CATALOG, page_messages, site_messages
-from ..source.pages import parse_page
+from ..source.pages import read_page
 from .build import rare_collections
 
 CHECK_PARALLEL_FROM = 40  # pages; fewer are checked faster in one process than a pool starts
@@ -157,9 +165,9 @@ class _CheckCache:
 
     def _digests_of(self, slug: str) -> list[str]:
         paths = [
-            f"{CONTENT_DIR}/{slug}.md",
-            template_path(slug),
-            *(catalog_path(locale, slug) for locale in self._job.targets),
+            source_path(slug),
+            pot_path(slug),
+            *(po_path(locale, slug) for locale in self._job.targets),
             *(output_path(locale, slug) for locale in self._job.built),
         ]
         return [self._digest(path) for path in paths]
@@ -168,7 +176,7 @@ class _CheckCache:
         """The findings of the pages whose files did not change, and the paths of the others."""
         reused, stale = {}, []
         for path in paths:
-            slug = path[: -len(".md")]
+            slug = slug_of(path)
             digests = self._inputs[slug] = self._digests_of(slug)
             entry = self._pages.get(slug)
             try:
@@ -223,10 +231,7 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
     with rare_collections():
         reused, stale = cache.reuse(site.page_paths)
         checked = _check_pages(job, stale)
-        found = {
-            slug: reused[slug] if slug in reused else checked[slug]
-            for slug in (path[: -len(".md")] for path in site.page_paths)
-        }
+        found = {slug: reused[slug] if slug in reused else checked[slug] for slug in map(slug_of, site.page_paths)}
         cache.save(found)
         found[SITE_CATALOG] = _check_catalogue(
             job, SITE_CATALOG, site_messages(config, template_strings(site.root)), {}, {}
@@ -254,7 +259,7 @@ def check(site: Site, locales: list[str] | None = None, built: bool | None = Non
         if locale in job.built:
             for catalogue in found.values():
                 result.findings += catalogue.built.get(locale, [])
-            result.findings += _check_built_page(job, f"build/{locale}/index.html", locale)
+            result.findings += _check_built_page(job, index_path(locale), locale)
             result.findings += _foreign_pages(site.root, locale, found)
     return result
 
@@ -275,7 +280,7 @@ def _built_expectations(site: Site, locales: list[str]) -> dict[str, tuple[str, 
 def _foreign_pages(root: Path, locale: str, found: dict[str, _CatalogueFindings]) -> list[Finding]:
     """Pages in ``build/<locale>/`` that the site does not make (a page since
     removed or renamed, a file put there): deployed with the rest, unchecked."""
-    pages = {output_path(locale, slug) for slug in found if slug != SITE_CATALOG} | {f"build/{locale}/index.html"}
+    pages = {output_path(locale, slug) for slug in found if slug != SITE_CATALOG} | {index_path(locale)}
     built = sorted(path.relative_to(root).as_posix() for path in (root / "build" / locale).rglob("*.html"))
     return [
         Finding(
@@ -310,7 +315,7 @@ def _check_pages(job: _CheckJob, paths: list[str]) -> dict[str, _CatalogueFindin
             errors.append(error)
     if errors:
         raise min(errors, key=lambda error: error[0])[1]
-    return {slug: found[slug] for slug in (path[: -len(".md")] for path in paths)}
+    return {slug: found[slug] for slug in map(slug_of, paths)}
 
 
 def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueFindings], tuple[str, Exception] | None]:
@@ -322,7 +327,7 @@ def check_chunk(job: _CheckJob, paths: list[str]) -> tuple[dict[str, _CatalogueF
     memo: dict = {}
     for path in paths:
         try:
-            page = parse_page(path, (job.config.root / CONTENT_DIR / path).read_bytes(), job.config.translatable_fields)
+            page = read_page(job.config.root, path, job.config.translatable_fields)
         except (LocpipeError, OSError) as exc:
             return found, (path, exc)
         job.stylesheets.used.clear()
@@ -338,10 +343,10 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
     its page's link reference definitions), and its page as built in each locale."""
     root = job.config.root
     found = _CatalogueFindings()
-    relative = template_path(slug)
-    store = _read_for_check(root, relative, None, found.template.append)
-    if store is not None:
-        for problem in site_checks.sync(messages, store):
+    relative = pot_path(slug)
+    catalogue = _read_for_check(root, relative, None, found.template.append)
+    if catalogue is not None:
+        for problem in site_checks.sync(messages, catalogue):
             found.template.append(
                 Finding(
                     relative,
@@ -352,7 +357,6 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
                     problem.message + " (or make extract)",
                 )
             )
-        catalog.release(store)
     for locale in job.targets:
         _check_translations(job.config, locale, slug, messages, found, memo, env)
     if slug != SITE_CATALOG:
@@ -361,9 +365,9 @@ def _check_catalogue(job: _CheckJob, slug: str, messages: list[Message], memo: d
     return found
 
 
-def _read_for_check(root: Path, relative: str, locale: str | None, add) -> Store | None:
+def _read_for_check(root: Path, relative: str, locale: str | None, add) -> Catalogue | None:
     try:
-        return read_catalog_file(root, relative) or _missing(relative, locale, add)
+        return read_catalogue_file(root, relative) or _missing(relative, locale, add)
     except CatalogError as exc:
         add(Finding(relative, exc.line, locale, "syntax", "error", exc.message))
         return None
@@ -385,39 +389,38 @@ def _check_translations(
     """One catalogue of one locale: in sync, each translation's checks (``memo``
     holds the problems of translations already checked; a text with a bracket
     is checked again on a page whose link references differ), what is unfinished."""
-    relative = catalog_path(locale, slug)
+    relative = po_path(locale, slug)
     findings = found.locales[locale] = []
     add = findings.append
-    store = _read_for_check(config.root, relative, locale, add)
-    counts = found.counts[locale] = catalogue_counts(messages, store)
-    if store is None:
+    catalogue = _read_for_check(config.root, relative, locale, add)
+    counts = found.counts[locale] = catalogue_counts(messages, catalogue)
+    if catalogue is None:
         return
-    for problem in site_checks.sync(messages, store):
+    for problem in site_checks.sync(messages, catalogue):
         add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
     rules = LocaleRules(config.source_locale, locale, config.unit_equivalents.get(locale, {}), env=env)
     references = env.get("references")
     targets = (
         tuple(sorted((label, reference["href"]) for label, reference in references.items())) if references else None
     )
-    for unit in catalog.message_units(store):
-        if catalog.is_translated(unit):
-            python_format = unit.hastypecomment("python-format")
-            linked = targets if "[" in unit.source or "[" in unit.target else None
-            key = (locale, python_format, linked, unit.source, unit.target)
+    for entry in catalogue.messages():
+        if entry.translated:
+            python_format = "python-format" in entry.flags
+            linked = targets if "[" in entry.msgid or "[" in entry.msgstr else None
+            key = (locale, python_format, linked, entry.msgid, entry.msgstr)
             problems = memo.get(key)
             if problems is None:
                 problems = memo[key] = list(
-                    check_message(unit.source, unit.target, replace(rules, python_format=python_format))
+                    check_message(entry.msgid, entry.msgstr, replace(rules, python_format=python_format))
                 )
             for name, severity, message in problems:
-                add(Finding(relative, catalog.msgstr_line(unit), locale, name, severity, message))
+                add(Finding(relative, entry.msgstr_line, locale, name, severity, message))
     if counts.translated < counts.total:
-        found.unfinished[locale] = (relative, site_checks.unfinished(messages, store))
+        found.unfinished[locale] = (relative, site_checks.unfinished(messages, catalogue))
     approved = config.disclaimer_approved.get(locale)
     if slug == SITE_CATALOG and approved is not None:
-        for problem in site_checks.disclaimer_entry(store, approved):
+        for problem in site_checks.disclaimer_entry(catalogue, approved):
             add(Finding(relative, problem.line, locale, problem.check, problem.severity, problem.message))
-    catalog.release(store)
 
 
 def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings], result: CheckResult) -> None:
@@ -440,10 +443,10 @@ def _report_locale(site: Site, locale: str, found: dict[str, _CatalogueFindings]
         )
     for catalogue in found.values():
         result.findings += catalogue.locales[locale]
-    for slug in sorted(set(existing_catalogue_slugs(site.root, locale)) - set(found)):
+    for slug in sorted(set(catalogue_files(site.root, locale)) - set(found)):
         add(
             Finding(
-                catalog_path(locale, slug),
+                po_path(locale, slug),
                 None,
                 locale,
                 "sync",

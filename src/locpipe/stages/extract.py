@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import CatalogError
-from ..model import Message
-from ..po import store as catalog
-from ..po.gnu import same_entries, write_laid_out
-from ..project.paths import Site, template_path
+from ..model import Catalogue, Message
+from ..po.entries import template
+from ..po.gnu import holds, write_catalogues
+from ..po.store import read_catalogue
+from ..project.paths import Site, pot_path
 from ..project.progress import Progress
 from ..render.jinja import template_strings
 from ..source.messages import SITE_CATALOG, page_messages, site_messages
@@ -65,28 +66,27 @@ def _write_templates(
 ) -> ExtractResult:
     started = time.perf_counter()
     result = ExtractResult()
-    changed: dict[str, bytes] = {}
+    changed: dict[str, Catalogue] = {}
     for done, (slug, (source, messages)) in enumerate(wanted.items(), 1):
-        old_date, current = _old_template(site.root / template_path(slug))
-        unchanged = catalog.template_bytes(site.config.name, source, messages, old_date or "")
-        if old_date is None or not same_entries(current, unchanged, template_path(slug)):
+        relative = pot_path(slug)
+        old = _old_template(site.root / relative)
+        old_date = old.header.get("POT-Creation-Date") if old is not None else None
+        if old_date is None or not holds(old, template(site.config.name, source, messages, old_date), relative):
             old_date = creation_date()
-            changed[template_path(slug)] = catalog.template_bytes(site.config.name, source, messages, old_date)
+            changed[relative] = template(site.config.name, source, messages, old_date)
         result.creation_dates[slug] = old_date
         result.catalogues += 1
         result.messages += len(messages)
         if progress:
             progress("templates", done, len(wanted))
-    write_laid_out(site.root, changed, progress)
-    result.written = list(changed)
+    result.written = write_catalogues(site.root, changed, dict.fromkeys(changed), progress)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _old_template(path: Path) -> tuple[str | None, bytes]:
-    """The existing template's POT-Creation-Date and bytes (None, b"" if unreadable)."""
+def _old_template(path: Path) -> Catalogue | None:
+    """The existing template, or None if there is none or it cannot be read."""
     try:
-        current = path.read_bytes()
-        return catalog.header_fields(catalog.read_catalog(current, str(path))).get("POT-Creation-Date"), current
-    except (FileNotFoundError, CatalogError):
-        return None, b""
+        return read_catalogue(path.read_bytes(), str(path))
+    except (OSError, CatalogError):
+        return None

@@ -7,7 +7,7 @@ from ..model import Counts
 from ..po.counts import locale_stats
 from ..po.store import existing_catalogues
 from ..project.files import write_if_changed
-from ..project.paths import Site, catalog_path
+from ..project.paths import Site, po_path
 from ..render.jinja import render
 from ..render.output import language_name
 from .extract import catalogue_messages
@@ -28,7 +28,7 @@ def write_status_page(site: Site, totals: dict[str, Counts], pages: dict[str, di
     for locale, per in pages.items():
         rows = [
             {
-                "path": catalog_path(locale, slug),
+                "path": po_path(locale, slug),
                 "counts": c,
                 "translated_width": 100 * c.translated / c.total if c.total else 100,
                 "fuzzy_width": 100 * c.fuzzy / c.total if c.total else 0,

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from babel.messages.plurals import get_plural
 
 from ..config import babel_locale
-from ..po import store as catalog
-from ..po.gnu import write_catalogs
+from ..model import Catalogue
+from ..po.gnu import write_catalogues
 from ..po.merge import MergeReport, TranslationMemory, merge
-from ..po.store import Store, existing_catalogues
+from ..po.store import existing_catalogues
 from ..project.files import site_lock
-from ..project.paths import Site, catalog_path
+from ..project.paths import Site, po_path, source_path
 from ..project.progress import Progress
 from ..source.messages import SITE_CATALOG
 from .extract import ExtractResult, _read_messages, _write_templates
@@ -32,11 +32,13 @@ class UpdateResult:
     seconds: float = 0.0
 
 
-def locale_header(site: Site, locale: str, old: Store | None, source: str, pot_date: str) -> tuple[dict, str | None]:
+def locale_header(
+    site: Site, locale: str, old: Catalogue | None, source: str, pot_date: str
+) -> tuple[dict, str | None]:
     """Keep what translators' tools set (Last-Translator, Language-Team,
     PO-Revision-Date, X-Generator, …); set what the site decides."""
     fields = (
-        catalog.header_fields(old)
+        dict(old.header)
         if old is not None
         else {
             "Project-Id-Version": site.config.name,
@@ -104,42 +106,44 @@ def _update_locale(
     old = existing_catalogues(site.root, locale, progress)
     memory = TranslationMemory() if use_memory else None
     if memory is not None:
-        for slug, store in old.items():
-            memory.add_catalog(store, f"content/{slug}.md" if slug != SITE_CATALOG else "site.yaml")
+        for slug, catalogue in old.items():
+            memory.add_catalogue(catalogue, source_path(slug) if slug != SITE_CATALOG else "site.yaml")
     successors = _renamed_pages(old, wanted)
-    outputs: dict[str, bytes] = {}
+    outputs: dict[str, Catalogue] = {}
+    previous_files: dict[str, Catalogue | None] = {}
     for done, (slug, (source, messages)) in enumerate(wanted.items(), 1):
         previous = old.get(slug)
         if previous is None and slug in successors:
             previous = old[successors[slug]]
-            result.renamed.append((catalog_path(locale, successors[slug]), catalog_path(locale, slug)))
+            result.renamed.append((po_path(locale, successors[slug]), po_path(locale, slug)))
         fields, comment = locale_header(site, locale, previous, source, result.extracted.creation_dates[slug])
-        store, report = merge(messages, previous, source, memory)
-        catalog.set_header(store, fields, comment)
+        merged, report = merge(messages, previous, source, memory)
+        merged.header, merged.header_fuzzy = fields, False
+        if comment is not None:
+            merged.header_comment = comment
         result.report.add(report)
-        outputs[catalog_path(locale, slug)] = catalog.serialize(store)
+        outputs[po_path(locale, slug)] = merged
+        previous_files[po_path(locale, slug)] = old.get(slug)
         if progress:
             progress(f"{locale}: merging", done, len(wanted))
-    for slug, store in old.items():
+    for slug, catalogue in old.items():
         if slug in wanted or slug in successors.values():
             continue
-        for unit in catalog.message_units(store):  # a page left: keep its translations as obsolete
-            unit.makeobsolete()
-        outputs[catalog_path(locale, slug)] = catalog.serialize(store)
-        result.orphaned.append(catalog_path(locale, slug))
-    result.written += write_catalogs(site.root, outputs, progress, f"{locale}: ")
+        # a page left: keep its translations as obsolete
+        outputs[po_path(locale, slug)], _report = merge([], catalogue, po_path(locale, slug))
+        previous_files[po_path(locale, slug)] = catalogue
+        result.orphaned.append(po_path(locale, slug))
+    result.written += write_catalogues(site.root, outputs, previous_files, progress, f"{locale}: ")
     for old_path, _new_path in result.renamed:
         if old_path.startswith(f"locales/{locale}/"):
             (site.root / old_path).unlink(missing_ok=True)
 
 
-def _renamed_pages(old: dict[str, Store], wanted: dict) -> dict[str, str]:
+def _renamed_pages(old: dict[str, Catalogue], wanted: dict) -> dict[str, str]:
     """New slug -> old slug, for a page whose catalogue is gone but whose
     messages mostly live in a catalogue whose page is gone: a renamed page."""
     orphans = {
-        slug: {catalog.unit_key(u)[1] for u in catalog.message_units(store)}
-        for slug, store in old.items()
-        if slug not in wanted
+        slug: {entry.msgid for entry in catalogue.messages()} for slug, catalogue in old.items() if slug not in wanted
     }
     successors: dict[str, str] = {}
     for slug, (_source, messages) in wanted.items():
